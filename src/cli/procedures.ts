@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Sub-commands of this capability. (Placeholder: the capability's owner fills this in.) */
+export function registerProcedureCommands(_program: Command): void {}
