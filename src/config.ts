@@ -57,6 +57,24 @@ export const ConfigSchema = z.object({
   PROCEDURE_REMINDER_OFFSETS: offsets('24h,2h'),
   /** Audience (application id URI) of SSO tokens from the tab, e.g. api://example.com/<app id>. */
   TAB_SSO_AUDIENCE: z.string().optional(),
+  /** Entra's signing keys for tab SSO tokens (tests point this at a local JWKS). */
+  TAB_SSO_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+  /** Local mode only (no app id): the Entra object id the tab's development identity has (default: the Playground's current user). */
+  TAB_DEV_AAD_OBJECT_ID: z.string().default('00000000-0000-0000-0000-000000000020'),
+  /** The Teams app's id in the manifest (a GUID). Defaults to MicrosoftAppId. */
+  TEAMS_APP_ID: z.string().optional().transform((v) => (v ? v : undefined)),
+  /** Run the broadcasts delivery worker (outbox, reminders) in this `serve` instance. */
+  BROADCAST_WORKER: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', '']).default('true').transform((v) => v === '' || ['true', '1', 'yes', 'on'].includes(v)),
+  /** Outbox rows one instance works on at once (waiting for a throttle slot or sending). */
+  BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  /** A claimed outbox row whose instance died is retried after this many seconds. */
+  BROADCAST_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Requests per second per tenant (Teams allows 50), shared by all instances. */
+  BROADCAST_TENANT_RATE: z.coerce.number().int().min(1).max(50).default(50),
+  /** A send or update that takes longer counts as a timeout (retried). */
+  BROADCAST_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Attempts for 412/502/503/504/timeouts before a delivery is marked failed. */
+  BROADCAST_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

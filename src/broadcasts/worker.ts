@@ -1,0 +1,311 @@
+import { randomBytes } from 'crypto';
+import type { Db } from '../store/db';
+import type { Logger } from '../log';
+import { setConversationStatus } from './conversations';
+import {
+  broadcastProgress,
+  claimDeliveries,
+  markDelivered,
+  markFailed,
+  markRetry,
+  nextDueInMs,
+  outboxEvents,
+  releaseClaim,
+  type ClaimedDelivery,
+} from './outbox';
+import { decide, DEFAULT_RETRY, errorFacts, type RetryPolicy } from './retry';
+import { CONVERSATION_WINDOWS, SlidingWindowLimiter, type ThrottleKey, type Window } from './throttle';
+import type { Messenger, SendTarget } from './types';
+
+export interface WorkerOptions {
+  db: Db;
+  messenger: Messenger;
+  log: Logger;
+  /** This instance's name in leases (default: random). */
+  owner?: string;
+  /** Claimed rows in flight at once (waiting for a throttle slot or sending). */
+  concurrency?: number;
+  /** A claimed row whose instance dies is retried after this. Must exceed maxThrottleWaitMs + sendTimeoutMs. */
+  leaseSeconds?: number;
+  /** Requests per second per tenant, shared by the live instances. */
+  tenantRate?: number;
+  retry?: RetryPolicy;
+  pollMs?: number;
+  /** A row whose throttle slot is further away than this is given back (not held by this instance). */
+  maxThrottleWaitMs?: number;
+  sendTimeoutMs?: number;
+  /** Other periodic jobs (meeting reminders), run every tickMs. */
+  tickers?: Array<() => Promise<void>>;
+  tickMs?: number;
+  /** Milliseconds clock for the throttle. */
+  now?: () => number;
+}
+
+/** Limits as sent, with margins for the arrival-time jitter the connector measures. */
+function conversationWindows(): Window[] {
+  return CONVERSATION_WINDOWS.map((w) => ({ limit: w.limit, ms: w.ms + (w.ms <= 2_000 ? 60 : 200) }));
+}
+function tenantWindows(perSecond: number): Window[] {
+  // paced evenly (no bursts), and never more than `perSecond` in any second plus a 2% margin
+  return [
+    { limit: perSecond, ms: 1_020 },
+    { limit: 1, ms: Math.floor(1_000 / perSecond) },
+  ];
+}
+
+/**
+ * The delivery worker: claims due outbox rows (skip locked + lease), paces them through the throttle,
+ * sends or updates through the Messenger, and records the outcome. One per `serve` instance.
+ */
+export class DeliveryWorker {
+  readonly owner: string;
+  private readonly db: Db;
+  private readonly messenger: Messenger;
+  private readonly log: Logger;
+  private readonly concurrency: number;
+  private readonly leaseSeconds: number;
+  private readonly tenantRate: number;
+  private readonly retry: RetryPolicy;
+  private readonly pollMs: number;
+  private readonly maxThrottleWaitMs: number;
+  private readonly sendTimeoutMs: number;
+  private readonly tickers: Array<() => Promise<void>>;
+  private readonly tickMs: number;
+  private readonly now: () => number;
+  private readonly limiter = new SlidingWindowLimiter();
+
+  private running = false;
+  private loopDone?: Promise<void>;
+  private inflight = 0;
+  private wake?: () => void;
+  private liveWorkers = 1;
+  private lastHeartbeat = 0;
+  private lastTick = 0;
+  private lastProgress = 0;
+  private readonly touched = new Set<string>();
+  private readonly onEnqueued = () => this.wake?.();
+  /** Counters for tests and benchmarks. */
+  readonly stats = { sent: 0, updated: 0, retried: 0, failed: 0, released: 0 };
+
+  constructor(o: WorkerOptions) {
+    this.db = o.db;
+    this.messenger = o.messenger;
+    this.log = o.log;
+    this.owner = o.owner ?? `w_${process.pid}_${randomBytes(4).toString('hex')}`;
+    this.concurrency = o.concurrency ?? 64;
+    this.leaseSeconds = o.leaseSeconds ?? 60;
+    this.tenantRate = o.tenantRate ?? 50;
+    this.retry = o.retry ?? DEFAULT_RETRY;
+    this.pollMs = o.pollMs ?? 500;
+    this.maxThrottleWaitMs = o.maxThrottleWaitMs ?? 2_000;
+    this.sendTimeoutMs = o.sendTimeoutMs ?? 15_000;
+    this.tickers = o.tickers ?? [];
+    this.tickMs = o.tickMs ?? 5_000;
+    this.now = o.now ?? Date.now;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    outboxEvents.on('enqueued', this.onEnqueued);
+    this.loopDone = this.loop().catch((err) => this.log.error({ err }, 'delivery worker stopped by an error'));
+    this.log.info({ owner: this.owner }, 'delivery worker started');
+  }
+
+  /** Stops claiming, lets sends in flight finish, gives unsent claims back. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    outboxEvents.off('enqueued', this.onEnqueued);
+    this.wake?.();
+    await this.loopDone;
+    const deadline = Date.now() + this.sendTimeoutMs + 1_000;
+    while (this.inflight > 0 && Date.now() < deadline) await sleep(20);
+    await this.db.query('delete from broadcast_workers where id = $1', [this.owner]).catch(() => undefined);
+    this.log.info({ owner: this.owner, ...this.stats }, 'delivery worker stopped');
+  }
+
+  /** Wakes the loop (something was enqueued in another way than enqueueBroadcast). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = 0;
+    while (this.running) {
+      try {
+        await this.housekeeping();
+        const free = this.concurrency - this.inflight;
+        let claimed = 0;
+        if (free > 0) {
+          const rows = await claimDeliveries(this.db, this.owner, Math.min(free, 100), this.leaseSeconds);
+          claimed = rows.length;
+          for (const row of rows) this.dispatch(row);
+        }
+        backoff = 0;
+        if (claimed > 0 && claimed === free) {
+          await this.waitForWake(this.pollMs); // full: wait for a completion
+          continue;
+        }
+        if (claimed > 0) continue;
+        const due = await nextDueInMs(this.db);
+        await this.waitForWake(due === null ? this.pollMs : Math.min(this.pollMs, Math.max(10, due)));
+      } catch (err) {
+        if (!this.running) break;
+        backoff = Math.min(10_000, backoff ? backoff * 2 : 250);
+        this.log.error({ err, retryInMs: backoff }, 'delivery worker: database error');
+        await this.waitForWake(backoff);
+      }
+    }
+  }
+
+  private waitForWake(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(t);
+        if (self.wake === done) self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async housekeeping(): Promise<void> {
+    const t = Date.now();
+    if (t - this.lastHeartbeat >= 2_000) {
+      this.lastHeartbeat = t;
+      await this.db.query(
+        `insert into broadcast_workers (id, seen_at) values ($1, now()) on conflict (id) do update set seen_at = now()`,
+        [this.owner],
+      );
+      const r = await this.db.query<{ n: number }>(`select count(*)::int n from broadcast_workers where seen_at > now() - interval '6 seconds'`);
+      const live = Math.max(1, r.rows[0]?.n ?? 1);
+      if (live !== this.liveWorkers) this.log.info({ live, tenantRate: Math.floor(this.tenantRate / live) }, 'delivery workers alive');
+      this.liveWorkers = live;
+      if (Math.random() < 0.05) await this.db.query(`delete from broadcast_workers where seen_at < now() - interval '1 hour'`);
+    }
+    if (this.tickers.length && t - this.lastTick >= this.tickMs) {
+      this.lastTick = t;
+      for (const tick of this.tickers) {
+        try {
+          await tick();
+        } catch (err) {
+          this.log.error({ err }, 'periodic job failed');
+        }
+      }
+    }
+    if (this.touched.size && t - this.lastProgress >= 5_000) {
+      this.lastProgress = t;
+      const ids = [...this.touched];
+      this.touched.clear();
+      for (const id of ids) {
+        const p = await broadcastProgress(this.db, id);
+        if (p.pending === 0) this.log.info({ broadcastId: id, ...p }, 'broadcast complete');
+        else {
+          this.log.info({ broadcastId: id, ...p }, 'broadcast progress');
+          this.touched.add(id);
+        }
+      }
+    }
+  }
+
+  private keys(row: ClaimedDelivery): ThrottleKey[] {
+    const share = Math.max(1, Math.floor(this.tenantRate / this.liveWorkers));
+    return [
+      { key: `c:${row.conversationId}`, windows: conversationWindows() },
+      { key: `t:${row.tenantId ?? '-'}`, windows: tenantWindows(share) },
+    ];
+  }
+
+  private dispatch(row: ClaimedDelivery): void {
+    this.inflight++;
+    this.touched.add(row.broadcastId);
+    this.deliver(row)
+      .catch((err) => this.log.error({ err, deliveryId: row.id }, 'delivery bookkeeping failed'))
+      .finally(() => {
+        this.inflight--;
+        this.wake?.();
+      });
+  }
+
+  private async deliver(row: ClaimedDelivery): Promise<void> {
+    if (row.conversationStatus !== 'active') {
+      await markFailed(this.db, row.id, this.owner, `conversation ${row.conversationStatus}`);
+      this.stats.failed++;
+      return;
+    }
+    const keys = this.keys(row);
+    const now = this.now();
+    const at = this.limiter.reserve(keys, now);
+    if (at - now > this.maxThrottleWaitMs || !this.running) {
+      this.limiter.release(keys, at);
+      await releaseClaim(this.db, row.id, this.owner, at - now);
+      this.stats.released++;
+      return;
+    }
+    if (at > now) await sleep(at - now);
+    if (!this.running) {
+      this.limiter.release(keys, at);
+      await releaseClaim(this.db, row.id, this.owner, 0);
+      this.stats.released++;
+      return;
+    }
+    const target: SendTarget & { threadId?: string | null } = {
+      conversationId: row.conversationId,
+      type: row.conversationType,
+      reference: row.reference,
+      threadId: row.threadId,
+    };
+    const isUpdate = !!row.activityId && row.deliveredVersion !== null;
+    try {
+      if (isUpdate) {
+        await withTimeout(this.messenger.update(target, row.activityId!, row.message), this.sendTimeoutMs);
+        const ok = await markDelivered(this.db, row.id, this.owner, { version: row.version });
+        if (!ok) this.log.warn({ deliveryId: row.id }, 'lease lost before the update was recorded');
+        this.stats.updated++;
+      } else {
+        const res = await withTimeout(this.messenger.send(target, row.message), this.sendTimeoutMs);
+        const ok = await markDelivered(this.db, row.id, this.owner, { version: row.version, activityId: res.activityId, threadId: res.threadId });
+        if (!ok) this.log.warn({ deliveryId: row.id, activityId: res.activityId }, 'lease lost before the send was recorded');
+        this.stats.sent++;
+      }
+    } catch (err) {
+      const d = decide(err, row.attempts, this.retry);
+      const status = errorFacts(err).status;
+      if (d.action === 'retry') {
+        if (d.throttled) this.limiter.block(keys[0].key, this.now() + d.delayMs);
+        this.stats.retried++;
+        this.log.debug({ deliveryId: row.id, conversationId: row.conversationId, attempts: row.attempts, delayMs: d.delayMs, reason: d.reason }, 'delivery retry');
+        await markRetry(this.db, row.id, this.owner, d.delayMs, d.reason, status);
+      } else {
+        this.stats.failed++;
+        this.log.warn({ deliveryId: row.id, conversationId: row.conversationId, reason: d.reason, blocked: d.block }, 'delivery failed');
+        await markFailed(this.db, row.id, this.owner, d.reason, status);
+        if (d.block) await setConversationStatus(this.db, row.conversationId, 'blocked', d.reason);
+        else if (status === 404 && !isUpdate) await setConversationStatus(this.db, row.conversationId, 'removed', d.reason);
+      }
+    }
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(Object.assign(new Error(`timed out after ${ms} ms`), { timeout: true })), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

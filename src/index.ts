@@ -1,0 +1,61 @@
+import { loadConfig, type Config } from './config';
+import { createApp } from './app';
+import { log } from './log';
+import { startServer, type RunningServer } from './server';
+import type { Db } from './store/db';
+import { loadDemoData } from './store/demo';
+
+/**
+ * Process entry for `forumbot serve` / `npm start`: config, store, server (and the workers that
+ * capabilities start from their register()). Shuts down gracefully on SIGTERM and SIGINT.
+ */
+export interface ServeOptions {
+  port?: number;
+  /** Load the demo forum (samples/) when the store holds no meetings. */
+  demo?: boolean;
+  config?: Config;
+}
+
+export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
+  const config = opts.config ?? loadConfig();
+  log.level = config.LOG_LEVEL;
+  const deps = await createApp(config);
+  if (opts.demo) await loadDemoIfEmpty(deps.db);
+  const running = await startServer(config, { deps, port: opts.port ?? config.PORT });
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void running
+      .close()
+      .then(() => deps.close())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, 'error during shutdown');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  return running;
+}
+
+/** `--demo`: an empty store gets the fictional demo forum (src/store/demo.ts, loadDemoData). */
+export async function loadDemoIfEmpty(db: Db): Promise<void> {
+  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from meetings');
+  if (rows[0].n > 0) {
+    log.info({ meetings: rows[0].n }, 'demo: the store already holds meetings, nothing loaded');
+    return;
+  }
+  const result = await loadDemoData(db);
+  log.info({ result }, 'demo: demo data loaded');
+}
+
+if (require.main === module) {
+  serve().catch((err) => {
+    log.fatal({ err }, 'forumbot could not start');
+    process.exit(1);
+  });
+}

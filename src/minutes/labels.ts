@@ -1,0 +1,196 @@
+/**
+ * Label dictionaries (data, not code): the words Danish agendas and minutes use for header fields and
+ * for the sections of an item. Matching is tolerant: case, diacritics, a trailing colon, bullets and
+ * small typos ("Indstililng") are accepted.
+ */
+import { editDistance, fold, key, stripBullet } from './text';
+
+export type SectionKind = 'background' | 'recommendation' | 'decision' | 'attachments' | 'absent' | 'meta';
+
+export const SECTION_LABELS: Record<SectionKind, string[]> = {
+  background: [
+    'sagsfremstilling', 'sagsframstilling', 'sagsfremstilling og vurdering', 'baggrund', 'sagens baggrund',
+    'baggrund og formål', 'resumé', 'resume', 'sagsresumé', 'resumé af sagen', 'sagens kerne', 'sagsbeskrivelse',
+    'beskrivelse', 'kort om sagen', 'sagens indhold', 'indhold', 'sammenfatning', 'problemstilling',
+    'vurdering', 'administrationens vurdering', 'forvaltningens vurdering', 'forvaltningens bemærkninger',
+    'økonomi', 'økonomiske konsekvenser', 'økonomi og finansiering', 'lovgrundlag', 'retsgrundlag',
+    'lovgivning', 'høring', 'kommunikation', 'tidsplan', 'videre proces', 'sagens gang', 'formål',
+    'orientering', 'sagsfremstilling og indstilling', 'supplerende sagsfremstilling', 'sagen', 'uddybning',
+  ],
+  recommendation: [
+    'indstilling', 'indstillinger', 'indstilles', 'forslag til beslutning', 'forvaltningens indstilling',
+    'administrationens indstilling', 'direktionens indstilling', 'direktørens indstilling',
+    'sekretariatets indstilling', 'indstilling til beslutning',
+    'forretningsudvalgets indstilling', 'fu indstiller', 'det indstilles',
+  ],
+  decision: [
+    'beslutning', 'beslutninger', 'referat', 'beslutningsreferat', 'afgørelse', 'udvalgets beslutning',
+    'konklusion', 'konklusioner', 'beslutning/referat', 'referat/beslutning', 'protokol', 'protokollat',
+    'beslutningsprotokol', 'drøftelse og beslutning', 'referat og beslutning', 'beslutning og referat',
+  ],
+  attachments: ['bilag', 'bilagsfortegnelse', 'vedlagte bilag', 'bilagsliste', 'vedhæftede bilag', 'bilag til punktet', 'bilagsmateriale'],
+  absent: ['fraværende', 'fravær', 'afbud', 'ikke til stede', 'fraværende medlemmer'],
+  meta: [
+    'sagsnr', 'sagsnr.', 'sags nr', 'sagsnummer', 'sagsid', 'sags id', 'sags-id', 'dok.nr', 'dok nr', 'doknr',
+    'journalnr', 'j.nr', 'j. nr', 'åbent punkt', 'lukket punkt', 'åben sag', 'lukket sag', 'åben', 'lukket',
+    'sagsbehandler', 'sagsansvarlig', 'ansvarlig', 'sagsnr./dok.nr', 'emnenr', 'acadre sagsnr', 'sbsys sagsnr',
+    'kle-nr', 'kle nr', 'forfatter', 'punktet behandles', 'sagstype',
+  ],
+};
+
+/** Prefix forms: a label followed by free text on the same line ("Beslutning i Udvalget den 02-10-2018"). */
+const SECTION_PREFIXES: Array<[string, SectionKind]> = [
+  ['beslutning i ', 'decision'],
+  ['beslutning den ', 'decision'],
+  ['beslutning fra ', 'decision'],
+  ['beslutning (', 'decision'],
+  ['beslutning - ', 'decision'],
+  ['udvalgets beslutning ', 'decision'],
+  ['referat fra mødet den ', 'decision'],
+  ['bilag til ', 'attachments'],
+  ['bilag vedr', 'attachments'],
+  ['indstilling fra ', 'recommendation'],
+  ['indstilling til ', 'recommendation'],
+  ['supplerende sagsfremstilling', 'background'],
+];
+
+const LABEL_INDEX = new Map<string, SectionKind>();
+for (const [kind, words] of Object.entries(SECTION_LABELS) as Array<[SectionKind, string[]]>)
+  for (const w of words) LABEL_INDEX.set(labelKey(w), kind);
+
+function labelKey(s: string): string {
+  return key(s).replace(/[éè]/g, 'e').replace(/\s*\/\s*/g, '/');
+}
+
+function tolerance(len: number): number {
+  return len >= 9 ? 2 : len >= 6 ? 1 : 0;
+}
+
+/** Fuzzy lookup of a short string in a label dictionary. */
+export function lookupLabel<T>(index: Map<string, T>, text: string, fuzzy = true): T | null {
+  const k = labelKey(text);
+  if (!k || k.length > 60) return null;
+  const exact = index.get(k);
+  if (exact !== undefined) return exact;
+  if (!fuzzy) return null;
+  const tol = tolerance(k.length);
+  if (tol === 0) return null;
+  let best: T | null = null;
+  let bestD = tol + 1;
+  for (const [w, v] of index) {
+    if (Math.abs(w.length - k.length) > tol || w[0] !== k[0]) continue;
+    const d = editDistance(k, w, tol);
+    if (d < bestD) {
+      bestD = d;
+      best = v;
+    }
+  }
+  return best;
+}
+
+export interface SectionLabel {
+  kind: SectionKind;
+  /** text on the same line after the label ("Referat: Godkendt" → "Godkendt"), or '' */
+  rest: string;
+  /** the line is a prefix form ("Beslutning i X den …", "Bilag til …"); rest is then part of the label */
+  prefix: boolean;
+}
+
+/** Recognises a section label line; null when the line is ordinary text. */
+export function matchSectionLabel(line: string): SectionLabel | null {
+  const t = stripBullet(line.replace(/\t+/g, ' ')).replace(/^#+\s*/, '');
+  if (!t || t.length > 200) return null;
+  // "Label: rest" / "Label rest" after a colon
+  const colon = t.indexOf(':');
+  if (colon > 0 && colon <= 40) {
+    const head = t.slice(0, colon);
+    const kind = lookupLabel(LABEL_INDEX, head);
+    if (kind) return { kind, rest: t.slice(colon + 1).trim(), prefix: false };
+  }
+  if (t.length <= 60) {
+    const kind = lookupLabel(LABEL_INDEX, t);
+    if (kind) return { kind, rest: '', prefix: false };
+  }
+  const f = fold(t);
+  for (const [p, kind] of SECTION_PREFIXES) if (f.startsWith(p) && t.length <= 200) return { kind, rest: '', prefix: true };
+  return null;
+}
+
+export type HeaderField =
+  | 'forum'
+  | 'meeting'
+  | 'location'
+  | 'date'
+  | 'time'
+  | 'start'
+  | 'end'
+  | 'participants'
+  | 'absent'
+  | 'remarks'
+  | 'chair'
+  | 'minutesTaker'
+  | 'ignore';
+
+export const HEADER_LABELS: Record<HeaderField, string[]> = {
+  forum: ['udvalg', 'forum', 'mødeforum', 'organ', 'bestyrelse', 'styregruppe', 'råd', 'udvalg/forum', 'kreds', 'navn på udvalg', 'committee'],
+  meeting: ['møde', 'mødetitel', 'titel', 'mødenavn', 'meeting', 'mødetype'],
+  location: ['sted', 'mødested', 'lokation', 'lokale', 'mødelokale', 'adresse', 'location', 'placering', 'mødeadresse', 'hvor'],
+  date: ['dato', 'mødedato', 'tid', 'tidspunkt', 'dato og tid', 'dato og tidspunkt', 'tid og sted', 'mødetid', 'afholdt', 'afholdes', 'date', 'dag', 'mødedag', 'dato/tid', 'hvornår'],
+  time: ['mødetidspunkt', 'klokkeslæt', 'kl', 'mødestart', 'tidsrum'],
+  start: ['starttidspunkt', 'start', 'starttid', 'begyndelse', 'mødestart kl', 'fra'],
+  end: ['sluttidspunkt', 'slut', 'sluttid', 'mødeslut', 'afsluttet', 'til', 'mødet sluttede', 'mødet slut'],
+  participants: [
+    'deltagere', 'til stede', 'tilstede', 'medlemmer', 'fremmødte', 'mødedeltagere', 'deltog', 'deltager',
+    'tilstedeværende', 'deltagere i mødet', 'til stede var', 'øvrige deltagere', 'desuden deltog', 'gæster', 'inviterede',
+  ],
+  absent: ['afbud', 'fraværende', 'fravær', 'ikke til stede', 'afbud fra', 'meldt afbud', 'forfald', 'fraværende medlemmer'],
+  remarks: ['bemærkninger', 'bemærkning', 'note', 'noter', 'kommentarer'],
+  chair: ['formand', 'mødeleder', 'ordstyrer', 'forperson', 'mødeformand'],
+  minutesTaker: ['referent', 'ref', 'referat ved', 'referatfører', 'protokolfører'],
+  ignore: ['udgivet', 'hent som fil', 'sagsnr./dok.nr', 'sagsnr', 'dok.nr', 'journalnr', 'publiceret', 'opdateret', 'side', 'print', 'download'],
+};
+
+const HEADER_INDEX = new Map<string, HeaderField>();
+for (const [kind, words] of Object.entries(HEADER_LABELS) as Array<[HeaderField, string[]]>)
+  for (const w of words) HEADER_INDEX.set(labelKey(w), kind);
+
+/** Matches a header label ("Sted", "MØDESTED:", "Lokation"), tolerant of case and small typos. */
+export function matchHeaderLabel(text: string): HeaderField | null {
+  const t = text.replace(/^#+\s*/, '').trim();
+  if (!t || t.length > 40) return null;
+  // a single-letter typo in a 3-letter word would be too loose: only exact for short labels
+  return lookupLabel(HEADER_INDEX, t, true);
+}
+
+/** Words that head the agenda list. */
+export const LIST_HEADERS = [
+  'punkter', 'dagsorden', 'dagsordenspunkter', 'indholdsfortegnelse', 'indhold', 'sager til behandling',
+  'sager til beslutning', 'sager til drøftelse', 'sager til orientering', 'punkter på dagsordenen',
+  'oversigt over punkter', 'åbne punkter', 'lukkede punkter', 'åben dagsorden', 'lukket dagsorden',
+  'dagsordenpunkter', 'punktliste', 'agenda', 'beslutningssager', 'orienteringssager', 'drøftelsessager',
+  'velkomst', 'afslutning', 'kommunale sager', 'åbne sager', 'lukkede sager', 'sager', 'emner',
+  'temadrøftelse', 'indholdsliste', 'dagsorden og referat', 'indholdsfortegnelse - åbne punkter',
+];
+const LIST_INDEX = new Map<string, true>(LIST_HEADERS.map((w) => [labelKey(w), true]));
+
+export function isListHeader(text: string): boolean {
+  const t = stripBullet(text.replace(/\t.*$/, '')).replace(/^#+\s*/, '');
+  if (t.length > 50) return false;
+  return lookupLabel(LIST_INDEX, t, true) !== null;
+}
+
+/** Header labels that may appear inline in a flattened header ("Møde X Tid 7. juni Sted Y"). */
+export const FLAT_HEADER_TOKENS = [
+  'Møde', 'Tid', 'Sted', 'Deltagere', 'Afbud', 'Fraværende', 'Udvalg', 'Dato', 'Mødested', 'Mødedato',
+  'Mødetidspunkt', 'Lokation', 'Medlemmer', 'Til stede', 'Sager til behandling', 'Sager til orientering',
+  'Sager til beslutning', 'Dagsorden', 'Indholdsfortegnelse', 'PUNKTER', 'Punkter', 'STED', 'MØDE', 'UDVALG',
+  'Starttidspunkt', 'Sluttidspunkt', 'STARTTIDSPUNKT', 'SLUTTIDSPUNKT',
+];
+
+/** Section labels that may appear inline in a flattened item ("1. Titel Indstilling Det … Referat Godkendt."). */
+export const FLAT_SECTION_TOKENS = [
+  'Resumé', 'Resume', 'Baggrund', 'Sagsfremstilling', 'Indstilling', 'Beslutning', 'Referat', 'Bilag',
+  'Sagens kerne', 'Fraværende', 'RESUMÉ', 'BAGGRUND', 'SAGSFREMSTILLING', 'INDSTILLING', 'BESLUTNING', 'REFERAT', 'BILAG',
+];
+
+export { fold };

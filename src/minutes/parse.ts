@@ -1,0 +1,893 @@
+/**
+ * The text parser: lines → Meeting. Finds the header fields, the agenda list, the item headings in the
+ * body (aligned with the list when there is one, otherwise the best increasing chain of numbered
+ * headings), splits each item into labelled sections, and derives dates, people, outcomes and the
+ * next meeting. Pure and synchronous; linear-ish in the input.
+ */
+import { UserError } from '../errors';
+import { danishDate, findDates, findTimes, formatDate, formatLocal, withYear, type DateHit, type HM, type YMD } from './dates';
+import { type HeaderField, isListHeader, matchHeaderLabel, matchSectionLabel, type SectionKind } from './labels';
+import { type Line, toLines } from './lines';
+import type { Item, Meeting, Person } from './model';
+import { classifyOutcome } from './outcome';
+import { absentFromRemarks, parsePeople } from './people';
+import { cleanBlock, collapseSpaces, diceSimilarity, fold, key, stripBullet, titleSimilarity, tokens } from './text';
+
+export const MAX_TEXT_CHARS = 10 * 1024 * 1024;
+
+export interface ParseOptions {
+  fileName?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// numbered headings
+
+export interface Numbered {
+  num: number;
+  title: string;
+  /** "1." / "1)" / "Punkt 1" (true) versus a bare "1 Title" (false) */
+  strong: boolean;
+}
+
+const PREFIX_NUM_RE = /^(?:dagsordens)?(?:punkt|pkt\.?|sag(?:\s*nr\.?)?|ad\s+pkt\.?|ad\.?)\s*(\d{1,3})\b\s*[.:)\-–]?\s*(.*)$/i;
+const DOT_NUM_RE = /^(\d{1,3})\s*([.)])(\s*)(.+)$/;
+const BARE_NUM_RE = /^(\d{1,3})\s+([A-ZÆØÅ].+)$/;
+const TITLE_START_RE = /^[A-ZÆØÅÉÜÖÄ"“„'«§(]/;
+
+export function cleanTitle(t: string): string {
+  let s = t.replace(/\t+/g, ' ');
+  s = s.replace(/\(\s*side\s+\d+\s*\)/gi, ' ');
+  s = s.replace(/\s*(?:\.{3,}|…+|_{3,})\s*\d*\s*$/, ''); // dot leaders with page numbers
+  s = s.replace(/\*\*?([^*]{1,300})\*\*?/g, '$1');
+  s = collapseSpaces(s);
+  s = s.replace(/[\s:;,]+$/, '');
+  return s;
+}
+
+export function parseNumbered(text: string): Numbered | null {
+  const t = stripBullet(text);
+  if (!t || t.length > 320) return null;
+  let m = PREFIX_NUM_RE.exec(t);
+  if (m) {
+    const title = cleanTitle(m[2]);
+    return { num: +m[1], title, strong: true };
+  }
+  m = DOT_NUM_RE.exec(t);
+  if (m) {
+    const rest = m[4];
+    if (/^\d/.test(rest)) return null; // "1.1", "2.085"
+    if (!TITLE_START_RE.test(rest)) return null;
+    const title = cleanTitle(rest);
+    if (!title) return null;
+    return { num: +m[1], title, strong: true };
+  }
+  m = BARE_NUM_RE.exec(t);
+  if (m && !/\t/.test(text)) {
+    const title = cleanTitle(m[2]);
+    if (!title || /^\d/.test(title)) return null;
+    return { num: +m[1], title, strong: false };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// agenda list
+
+interface Entry {
+  num: number | null;
+  title: string;
+  line: number;
+}
+
+interface ListBlock {
+  entries: Entry[];
+  start: number;
+  end: number; // exclusive
+  headed: boolean;
+  lines: Set<number>;
+}
+
+function nextNonBlank(lines: Line[], i: number, limit = 6): number {
+  for (let j = i + 1; j < lines.length && j <= i + limit; j++) if (lines[j].text) return j;
+  return -1;
+}
+
+function prevNonBlank(lines: Line[], i: number, limit = 6): number {
+  for (let j = i - 1; j >= 0 && j >= i - limit; j--) if (lines[j].text) return j;
+  return -1;
+}
+
+/** The first run of numbered lines that reads like an agenda list (entries follow each other densely). */
+function findList(lines: Line[], numbered: Array<Numbered | null>): ListBlock | null {
+  const n = lines.length;
+  const scanTo = Math.min(n, 4000);
+  for (let i = 0; i < scanTo; i++) {
+    // bulleted list under a list header ("PUNKTER" + "- Title")
+    if (lines[i].text && isListHeader(lines[i].text) && !numbered[i]) {
+      const j = nextNonBlank(lines, i, 3);
+      if (j > 0 && !numbered[j] && /^[-•*·▪–]\s*\S/.test(lines[j].text)) {
+        const entries: Entry[] = [];
+        const set = new Set<number>([i]);
+        let k = j;
+        let last = i;
+        while (k > 0 && k < n && /^[-•*·▪–]\s*\S/.test(lines[k].text) && lines[k].text.length < 300) {
+          entries.push({ num: null, title: cleanTitle(stripBullet(lines[k].text)), line: k });
+          set.add(k);
+          last = k;
+          k = nextNonBlank(lines, k, 2);
+        }
+        if (entries.length >= 2) return { entries, start: i, end: last + 1, headed: true, lines: set };
+      }
+    }
+    const a = numbered[i];
+    if (!a || !a.strong || !a.title) continue;
+    // dense run starting here
+    const entries: Entry[] = [{ num: a.num, title: a.title, line: i }];
+    const set = new Set<number>([i]);
+    let prevNum = a.num;
+    let k = i;
+    let last = i;
+    for (;;) {
+      let j = nextNonBlank(lines, k, 4);
+      if (j < 0) break;
+      // allow a short group header between entries ("Sager til orientering")
+      if (!numbered[j] && lines[j].text.length <= 60 && !/[.]$/.test(lines[j].text) && !matchSectionLabel(lines[j].text)) {
+        const j2 = nextNonBlank(lines, j, 3);
+        const b2 = j2 > 0 ? numbered[j2] : null;
+        if (b2 && b2.strong && b2.num > prevNum && b2.num <= prevNum + 3) {
+          set.add(j);
+          j = j2;
+        }
+      }
+      const b = numbered[j];
+      if (!b || !b.strong || b.num <= prevNum || b.num > prevNum + 3 || !b.title) break;
+      entries.push({ num: b.num, title: b.title, line: j });
+      set.add(j);
+      prevNum = b.num;
+      last = j;
+      k = j;
+    }
+    if (entries.length >= 2) {
+      const p = prevNonBlank(lines, i, 4);
+      const headed = p >= 0 && isListHeader(lines[p].text);
+      if (headed) set.add(p);
+      return { entries, start: headed ? p : i, end: last + 1, headed, lines: set };
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// aligning list entries with body headings (weighted longest increasing chain)
+
+interface Cand {
+  line: number;
+  entry: number;
+  score: number;
+}
+
+function isIsolated(lines: Line[], i: number): boolean {
+  const prevBlank = i === 0 || !lines[i - 1].text || lines[i - 1].level > 0;
+  const nextBlank = i + 1 >= lines.length || !lines[i + 1].text || !!matchSectionLabel(lines[i + 1].text);
+  return (prevBlank && nextBlank) || lines[i].level > 0;
+}
+
+function followedByStructure(lines: Line[], i: number, title: string): boolean {
+  let seen = 0;
+  for (let j = i + 1; j < lines.length && seen < 3; j++) {
+    const t = lines[j].text;
+    if (!t) continue;
+    seen++;
+    if (matchSectionLabel(t)) return true;
+    if (titleSimilarity(t, title) >= 0.8) return true;
+  }
+  return false;
+}
+
+function alignList(lines: Line[], numbered: Array<Numbered | null>, list: ListBlock): Map<number, number> {
+  const entries = list.entries;
+  const byNum = new Map<number, number[]>();
+  const byFirst = new Map<string, number[]>();
+  entries.forEach((e, idx) => {
+    if (e.num !== null) {
+      const a = byNum.get(e.num) ?? [];
+      a.push(idx);
+      byNum.set(e.num, a);
+    }
+    const t = tokens(e.title)[0];
+    if (t) {
+      const a = byFirst.get(t) ?? [];
+      a.push(idx);
+      byFirst.set(t, a);
+    }
+  });
+  const cands: Cand[] = [];
+  for (let i = list.end; i < lines.length; i++) {
+    const l = lines[i];
+    if (!l.text || l.text.length > 320 || list.lines.has(i)) continue;
+    const nb = numbered[i];
+    if (nb) {
+      const idxs = byNum.get(nb.num);
+      if (idxs) {
+        for (const idx of idxs) {
+          const sim = titleSimilarity(nb.title, entries[idx].title);
+          let score = sim >= 0.2 ? 2 + 2 * sim : nb.strong ? 1 : 0.3;
+          if (followedByStructure(lines, i, nb.title)) score += 0.5;
+          cands.push({ line: i, entry: idx, score });
+        }
+        continue;
+      }
+    }
+    const ft = tokens(l.text)[0];
+    const idxs = ft ? byFirst.get(ft) : undefined;
+    if (!idxs) continue;
+    for (const idx of idxs) {
+      const e = entries[idx];
+      if (l.text.length > e.title.length * 1.6 + 20) continue;
+      const sim = titleSimilarity(l.text, e.title);
+      if (sim < 0.75) continue;
+      if (matchSectionLabel(l.text) && sim < 1) continue;
+      let score = 1 + 2 * sim;
+      if (!isIsolated(lines, i)) score -= 1.5;
+      if (followedByStructure(lines, i, e.title)) score += 0.5;
+      if (score > 0) cands.push({ line: i, entry: idx, score });
+    }
+  }
+  return bestChain(cands, entries.length);
+}
+
+/** Max-weight chain with strictly increasing line and entry; ties keep the earliest line. */
+function bestChain(cands: Cand[], m: number): Map<number, number> {
+  const result = new Map<number, number>();
+  if (!cands.length) return result;
+  cands.sort((a, b) => a.line - b.line || a.entry - b.entry);
+  // Fenwick tree over entries for prefix max of (value, candidate index)
+  const treeV = new Float64Array(m + 1).fill(0);
+  const treeI = new Int32Array(m + 1).fill(-1);
+  const best = new Float64Array(cands.length);
+  const back = new Int32Array(cands.length).fill(-1);
+  const query = (pos: number): [number, number] => {
+    let v = 0;
+    let id = -1;
+    for (let i = pos; i > 0; i -= i & -i) if (treeV[i] > v) {
+      v = treeV[i];
+      id = treeI[i];
+    }
+    return [v, id];
+  };
+  const update = (pos: number, v: number, id: number) => {
+    for (let i = pos; i <= m; i += i & -i) if (v > treeV[i]) {
+      treeV[i] = v;
+      treeI[i] = id;
+    }
+  };
+  let k = 0;
+  while (k < cands.length) {
+    let e = k;
+    while (e < cands.length && cands[e].line === cands[k].line) e++;
+    for (let c = k; c < e; c++) {
+      const [v, id] = query(cands[c].entry); // entries 0..entry-1 ↔ tree positions 1..entry
+      best[c] = v + cands[c].score;
+      back[c] = id;
+    }
+    for (let c = k; c < e; c++) update(cands[c].entry + 1, best[c], c);
+    k = e;
+  }
+  let top = -1;
+  let topV = 0;
+  for (let c = 0; c < cands.length; c++) if (best[c] > topV + 1e-9) {
+    topV = best[c];
+    top = c;
+  }
+  for (let c = top; c >= 0; c = back[c]) result.set(cands[c].entry, cands[c].line);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// numbered headings without a list: the best increasing chain
+
+interface Heading {
+  line: number;
+  num: number | null;
+  title: string;
+}
+
+function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: number, skip: Set<number>): Heading[] {
+  const cands: Array<{ line: number; num: number; title: string; score: number }> = [];
+  for (let i = from; i < lines.length; i++) {
+    const nb = numbered[i];
+    if (!nb || skip.has(i) || !nb.title) continue;
+    let score = nb.strong ? 2 : 0.3;
+    if (followedByStructure(lines, i, nb.title)) score += 1.5;
+    const p = i === 0 ? -1 : i - 1;
+    if (p < 0 || !lines[p].text) score += 0.5;
+    if (lines[i].level > 0) score += 1;
+    if (nb.title.length > 150) score -= 2;
+    if (/[.,;]$/.test(nb.title) && nb.title.length > 60) score -= 1;
+    const nx = nextNonBlank(lines, i, 2);
+    if (nx > 0 && numbered[nx] && numbered[nx]!.num === nb.num + 1 && !lines[i].level) score -= 0.7;
+    cands.push({ line: i, num: nb.num, title: nb.title, score });
+  }
+  if (!cands.length) return [];
+  const best = new Float64Array(cands.length);
+  const back = new Int32Array(cands.length).fill(-1);
+  const WINDOW = 400;
+  for (let c = 0; c < cands.length; c++) {
+    const start = cands[c].num === 1 ? 1 : cands[c].num <= 3 ? 0.3 : 0;
+    best[c] = cands[c].score + start;
+    for (let p = Math.max(0, c - WINDOW); p < c; p++) {
+      const step = cands[c].num - cands[p].num;
+      if (step <= 0) continue;
+      const trans = step === 1 ? 2 : step <= 3 ? 0 : -3;
+      const v = best[p] + cands[c].score + trans;
+      if (v > best[c]) {
+        best[c] = v;
+        back[c] = p;
+      }
+    }
+  }
+  let top = 0;
+  for (let c = 1; c < cands.length; c++) if (best[c] > best[top]) top = c;
+  if (best[top] < 2.5) return [];
+  const chain: Heading[] = [];
+  for (let c = top; c >= 0; c = back[c]) chain.push({ line: cands[c].line, num: cands[c].num, title: cands[c].title });
+  chain.reverse();
+  return chain;
+}
+
+/** Unnumbered headings: HTML/markdown heading lines, or short lines followed by a section label. */
+function unnumberedHeadings(lines: Line[], from: number, skip: Set<number>): Heading[] {
+  const byLevel = new Map<number, Heading[]>();
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i];
+    if (!l.level || !l.text || skip.has(i) || matchSectionLabel(l.text) || matchHeaderLabel(l.text) || isListHeader(l.text)) continue;
+    const a = byLevel.get(l.level) ?? [];
+    a.push({ line: i, num: null, title: cleanTitle(l.text) });
+    byLevel.set(l.level, a);
+  }
+  let pick: Heading[] = [];
+  for (const [, hs] of byLevel) {
+    const good = hs.filter((h) => followedByStructure(lines, h.line, h.title)).length;
+    if (good >= 1 && (good > pick.length || (good === pick.length && hs.length > pick.length))) pick = hs;
+  }
+  if (pick.length) return pick;
+  // plain text: a short line just before a background/first section label
+  const out: Heading[] = [];
+  let sawLabel = false;
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i];
+    if (!l.text || skip.has(i) || l.text.length > 140 || /[.,;:]$/.test(l.text)) continue;
+    if (matchSectionLabel(l.text) || matchHeaderLabel(l.text)) continue;
+    const j = nextNonBlank(lines, i, 3);
+    if (j < 0) continue;
+    const lab = matchSectionLabel(lines[j].text);
+    if (!lab || lab.kind === 'meta' || lab.kind === 'absent') continue;
+    if (lab.kind === 'background' || !sawLabel || lab.kind === 'decision') {
+      // a decision label only starts an item when the previous section was attachments or decision
+      if (lab.kind === 'decision' && sawLabel) {
+        const p = prevSectionKind(lines, i);
+        if (p !== 'attachments' && p !== 'decision' && p !== 'absent') continue;
+      }
+      out.push({ line: i, num: null, title: cleanTitle(l.text) });
+      sawLabel = true;
+    }
+  }
+  return out;
+}
+
+function prevSectionKind(lines: Line[], i: number): SectionKind | null {
+  for (let j = i - 1; j >= 0 && j > i - 400; j--) {
+    const t = lines[j].text;
+    if (!t) continue;
+    const lab = matchSectionLabel(t);
+    if (lab) return lab.kind;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// header fields
+
+type Fields = Map<HeaderField, string[]>;
+
+function addField(fields: Fields, f: HeaderField, v: string) {
+  const value = v.trim();
+  if (!value) return;
+  const a = fields.get(f) ?? [];
+  a.push(value);
+  fields.set(f, a);
+}
+
+function first(fields: Fields, f: HeaderField): string | null {
+  return fields.get(f)?.[0] ?? null;
+}
+
+function isStopLine(lines: Line[], j: number, numbered: Array<Numbered | null>): boolean {
+  const t = lines[j].text;
+  if (numbered[j]) return true;
+  if (isListHeader(t) || matchSectionLabel(t)) return true;
+  const tab = lines[j].raw.indexOf('\t');
+  if (tab > 0 && matchHeaderLabel(lines[j].raw.slice(0, tab))) return true;
+  const c = /^([^:]{1,40}):/.exec(t);
+  if (c && matchHeaderLabel(c[1])) return true;
+  return matchHeaderLabel(t) !== null;
+}
+
+function parseHeader(lines: Line[], from: number, to: number, skip: Set<number>, numbered: Array<Numbered | null>): { fields: Fields; used: Set<number> } {
+  const fields: Fields = new Map();
+  const used = new Set<number>();
+  for (let i = from; i < to; i++) {
+    if (skip.has(i)) continue;
+    const l = lines[i];
+    if (!l.text) continue;
+    let label: HeaderField | null = null;
+    let value = '';
+    const tab = l.raw.indexOf('\t');
+    if (tab > 0) {
+      label = matchHeaderLabel(l.raw.slice(0, tab));
+      if (label) value = l.raw.slice(tab + 1).replace(/\t+/g, ' ').trim();
+    }
+    if (!label) {
+      const m = /^([^:\t]{1,40}):\s*(.*)$/.exec(stripBullet(l.text));
+      if (m) {
+        label = matchHeaderLabel(m[1]);
+        if (label) value = m[2];
+      }
+    }
+    if (!label && l.text.length <= 40) {
+      label = matchHeaderLabel(l.text);
+    }
+    if (!label) continue;
+    used.add(i);
+    if (label === 'ignore') continue;
+    if (!value) {
+      // value on the following line(s)
+      const multi = label === 'participants' || label === 'absent';
+      const parts: string[] = [];
+      let j = i + 1;
+      let blanks = 0;
+      while (j < to && !skip.has(j)) {
+        if (!lines[j].text) {
+          if (parts.length && !multi) break;
+          if (parts.length && multi) break;
+          if (++blanks > 2) break;
+          j++;
+          continue;
+        }
+        if (isStopLine(lines, j, numbered)) break;
+        parts.push(lines[j].text);
+        used.add(j);
+        j++;
+        if (!multi) break;
+        if (parts.length > 200) break;
+      }
+      value = parts.join('\n');
+      if (parts.length) i = j - 1;
+    }
+    addField(fields, label, value);
+  }
+  return { fields, used };
+}
+
+// ---------------------------------------------------------------------------------------------
+// items
+
+interface ItemParts {
+  background: string | null;
+  recommendation: string | null;
+  decision: string | null;
+  attachments: string[];
+  absent: Person[];
+}
+
+const ATTACHMENT_JUNK_RE = /\b(kan\s+(?:findes|ses|hentes|læses)|findes\s+her|klik\s+her|se\s+her|ingen\s+bilag)\b/i;
+
+function isTitleRepeat(text: string, title: string): boolean {
+  if (text.length > title.length + 45) return false;
+  if (/[.!?]$/.test(text) && !/[.!?]$/.test(title)) return false;
+  const nb = parseNumbered(text);
+  const t = nb ? nb.title : text;
+  return diceSimilarity(t, title) >= 0.8;
+}
+
+function parseItemBody(lines: Line[], from: number, to: number, title: string): ItemParts {
+  const buckets: Record<'background' | 'recommendation' | 'decision' | 'attachments' | 'absent', string[]> = {
+    background: [],
+    recommendation: [],
+    decision: [],
+    attachments: [],
+    absent: [],
+  };
+  const inlineAttachments: string[] = [];
+  let current: keyof typeof buckets = 'background';
+  let skipNextMeta = false;
+  for (let i = from; i < to; i++) {
+    const l = lines[i];
+    if (!l.text) {
+      buckets[current].push('');
+      continue;
+    }
+    const t = l.text;
+    if (skipNextMeta) {
+      skipNextMeta = false;
+      if (t.length <= 40 && /\d/.test(t)) continue;
+    }
+    const lab = matchSectionLabel(t);
+    if ((!lab || lab.kind === 'background') && current !== 'attachments' && isTitleRepeat(t, title)) continue;
+    if (lab) {
+      if (lab.kind === 'meta') {
+        if (!lab.rest) skipNextMeta = true;
+        continue;
+      }
+      if (lab.kind === 'attachments' && lab.rest && !lab.prefix && current !== 'attachments') {
+        inlineAttachments.push(lab.rest);
+        buckets[current].push(t);
+        continue;
+      }
+      current = lab.kind;
+      if (lab.rest) buckets[current].push(lab.rest);
+      if (current === 'decision' && buckets.decision.length) buckets.decision.push('');
+      continue;
+    }
+    buckets[current].push(current === 'attachments' || current === 'absent' ? l.raw : t);
+  }
+  const attachments: string[] = [];
+  for (const raw of buckets.attachments) {
+    const t = cleanTitle(stripBullet(raw.replace(/\t+/g, ' ')));
+    if (!t || ATTACHMENT_JUNK_RE.test(t) || /^(ingen|intet|-)\.?$/i.test(t)) continue;
+    if (t.length > 300) continue;
+    attachments.push(t);
+  }
+  if (!attachments.length && !buckets.attachments.some((x) => x.trim())) {
+    for (const a of inlineAttachments) {
+      const t = cleanTitle(a);
+      if (t && !ATTACHMENT_JUNK_RE.test(t)) attachments.push(t);
+    }
+  }
+  const absentText = cleanBlock(buckets.absent);
+  return {
+    background: cleanBlock(buckets.background),
+    recommendation: cleanBlock(buckets.recommendation),
+    decision: cleanBlock(buckets.decision),
+    attachments,
+    absent: absentText ? parsePeople(absentText) : [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// forum, title, dates
+
+const TITLE_START = /^(?:ekstraordinært\s+|ordinært\s+|konstituerende\s+)?(?:møde|referat|dagsorden|beslutningsprotokol|protokol|temamøde|seminar|døgnseminar|årsmøde|fællesmøde|online\s+møde|virtuelt\s+møde)\b/i;
+const FORUM_FROM_TITLE_RE = /\b(?:møde|mødet|referat|dagsorden|beslutningsprotokol|protokol|temamøde)(?:\s+del\s+\d+)?\s+(?:(?:af|fra|for|til)\s+(?:mødet?\s+)?)?(?:i|for|til|fra)\s+(.{2,160})/i;
+const FORUM_END_RE = /\s+(?:den|d\.|afholdt|afholdes|afklares|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|kl\.|på|hos|per|pr\.|via)\b|\s+[-–—|]\s+|,|\s+\d{1,2}\.?\s*(?:[a-zæøå]+|\d)|\s+\d{4}|\s*\(|\s+\d{1,2}[-./]\d/i;
+const FORUM_WORD_RE = /(udvalg|forum|råd(et)?\b|kreds(en)?|styregruppe|bestyrelse|gruppe|komit|netværk|byråd|kommunalbestyrelse|regionsråd|kkr|das\b|samråd|direktion|forsamling|panel|følgegruppe|arbejdsgruppe|sekretariat|partnerskab|samarbejde)/i;
+const WRITTEN_RE = /\b(per\s+mail|pr\.?\s+mail|per\s+e-?mail|pr\.?\s+e-?mail|via\s+e-?mail|via\s+mail|skriftlig\s+procedure|skriftlig\s+behandling|skriftligt\s+møde|mailhøring|e-?mailhøring|afklares\s+per)\b/i;
+
+function forumFromTitle(title: string | null): string | null {
+  if (!title) return null;
+  const m = FORUM_FROM_TITLE_RE.exec(title.slice(0, 300));
+  if (!m) return null;
+  let f = m[1];
+  const e = FORUM_END_RE.exec(f);
+  if (e) f = f.slice(0, e.index);
+  f = f.replace(/[\s.:;-]+$/, '').trim();
+  if (!f || f.length < 2 || !/^[A-ZÆØÅ0-9]/.test(f)) return null;
+  return f;
+}
+
+function cleanValue(v: string | null): string | null {
+  if (!v) return null;
+  const s = collapseSpaces(v.replace(/\n/g, ' ')).replace(/[\s,;]+$/, '');
+  return s || null;
+}
+
+interface When {
+  start: string | null;
+  end: string | null;
+  date: YMD | null;
+}
+
+function dateOf(hit: DateHit | undefined, ref: YMD | null): YMD | null {
+  if (!hit) return null;
+  return withYear(hit, ref);
+}
+
+function removeSpan(s: string, h: DateHit): string {
+  return s.slice(0, h.index) + ' ' + s.slice(h.end);
+}
+
+function computeWhen(fields: Fields, fallbacks: string[]): When {
+  const startField = first(fields, 'start');
+  const dateField = first(fields, 'date');
+  const timeField = first(fields, 'time');
+  const endField = first(fields, 'end');
+  let date: YMD | null = null;
+  let startTime: HM | null = null;
+  let endTime: HM | null = null;
+  let endDate: YMD | null = null;
+  let rangeEnd: YMD | null = null;
+  const sources = [startField, dateField, ...(fields.get('date')?.slice(1) ?? [])].filter((x): x is string => !!x);
+  for (const src of sources) {
+    const hits = findDates(src).filter((h) => h.y !== null);
+    if (!hits.length) continue;
+    const h = hits[0];
+    date = { y: h.y!, m: h.m, d: h.d };
+    const rangeM = /^(\d{1,2})\.?\s*(?:-|–|—|til|og)\s*(\d{1,2})\./.exec(src.slice(h.index, h.end));
+    if (rangeM) rangeEnd = { y: h.y!, m: h.m, d: +rangeM[2] };
+    if (h.time) startTime = h.time;
+    const rest = removeSpan(src, h);
+    const t = findTimes(rest);
+    if (!startTime && t.start) startTime = t.start;
+    if (t.end) endTime = t.end;
+    break;
+  }
+  if (!date) {
+    for (const src of fallbacks) {
+      if (!src || /\b(udgivet|publiceret|opdateret|offentliggjort|printet|udskrevet)\b/i.test(src)) continue;
+      const hits = findDates(src).filter((h) => h.y !== null);
+      if (!hits.length) continue;
+      const h = hits[0];
+      date = { y: h.y!, m: h.m, d: h.d };
+      if (h.time) startTime = h.time;
+      const t = findTimes(removeSpan(src, h));
+      if (!startTime && t.start) startTime = t.start;
+      if (t.end) endTime = t.end;
+      break;
+    }
+  }
+  if (timeField) {
+    const t = findTimes(timeField);
+    if (!startTime && t.start) startTime = t.start;
+    if (!endTime && t.end) endTime = t.end;
+  }
+  if (endField) {
+    const hits = findDates(endField);
+    if (hits[0]) {
+      endDate = dateOf(hits[0], date);
+      if (hits[0].time) endTime = hits[0].time;
+      else {
+        const t = findTimes(removeSpan(endField, hits[0]));
+        if (t.start) endTime = t.start;
+      }
+    } else {
+      const t = findTimes(endField);
+      if (t.start) endTime = t.start;
+      else {
+        const m = /^(\d{1,2})(?:[.:](\d{2}))?$/.exec(endField.trim());
+        if (m) endTime = { h: +m[1], m: m[2] ? +m[2] : 0 };
+      }
+    }
+  }
+  if (!date) return { start: null, end: null, date: null };
+  const start = formatLocal(date, startTime);
+  let end: string | null = null;
+  if (endTime) end = formatLocal(endDate ?? rangeEnd ?? date, endTime);
+  else if (endDate && formatDate(endDate) !== formatDate(date)) end = formatDate(endDate);
+  else if (rangeEnd && rangeEnd.d > date.d) end = formatDate(rangeEnd);
+  return { start, end, date };
+}
+
+const NEXT_TITLE_RE = /^(?:\d+\s*[.)]\s*)?(?:næste\s+møde|næste\s+møder|kommende\s+møde|næste\s+mødedato|dato\s+for\s+næste\s+møde|tid\s+og\s+sted\s+for\s+næste\s+møde)/i;
+const NEXT_TEXT_RE = /næste\s+(?:ordinære\s+)?møde(?:\s+i\s+[^.]{0,60})?\s*(?:afholdes|er|bliver|finder\s+sted|:|holdes|den|d\.|planlagt|forventes)/i;
+
+function findNextMeeting(items: Item[], lines: Line[], ref: YMD | null): string | null {
+  const pick = (text: string | null | undefined): string | null => {
+    if (!text) return null;
+    for (const h of findDates(text)) {
+      const d = withYear(h, ref);
+      if (!d) continue;
+      if (ref && formatDate(d) <= formatDate(ref)) continue;
+      return formatDate(d);
+    }
+    return null;
+  };
+  for (const it of items) {
+    if (!NEXT_TITLE_RE.test(it.title)) continue;
+    const r = pick(it.title) ?? pick(it.decision) ?? pick(it.background) ?? pick(it.recommendation);
+    if (r) return r;
+  }
+  for (const l of lines) {
+    if (!l.text || l.text.length > 600) continue;
+    const m = NEXT_TEXT_RE.exec(l.text);
+    if (!m) continue;
+    const r = pick(l.text.slice(m.index));
+    if (r) return r;
+  }
+  return null;
+}
+
+function dedupePeople(list: Person[]): Person[] {
+  const seen = new Map<string, Person>();
+  for (const p of list) {
+    const k = fold(p.name);
+    const prev = seen.get(k);
+    if (!prev) seen.set(k, p);
+    else {
+      if (!prev.organisation && p.organisation) prev.organisation = p.organisation;
+      if (!prev.role && p.role) prev.role = p.role;
+    }
+  }
+  return [...seen.values()];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface ParsedDocument {
+  meeting: Meeting;
+  lines: Line[];
+}
+
+/** Parses extracted text into a Meeting (source.sha256/format are filled by parseDocument). */
+export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
+  const n = lines.length;
+  const numbered: Array<Numbered | null> = new Array(n);
+  for (let i = 0; i < n; i++) numbered[i] = lines[i].text ? parseNumbered(lines[i].text) : null;
+
+  // 1. agenda list and body headings
+  let headings: Heading[] = [];
+  const list = findList(lines, numbered);
+  let listOnly = false;
+  if (list) {
+    const aligned = alignList(lines, numbered, list);
+    const matched = aligned.size;
+    if (matched >= Math.max(1, Math.ceil(list.entries.length * 0.4))) {
+      list.entries.forEach((e, idx) => {
+        const line = aligned.get(idx);
+        if (line === undefined) return;
+        const nb = numbered[line];
+        const bodyTitle = nb ? nb.title : cleanTitle(lines[line].text);
+        headings.push({ line, num: e.num ?? nb?.num ?? null, title: bodyTitle || e.title });
+      });
+      // entries never found in the body still are items (agenda without body for that point)
+      if (headings.length < list.entries.length) {
+        const have = new Set(headings.map((h) => h.num));
+        for (const e of list.entries) if (e.num !== null && !have.has(e.num) && !headings.some((h) => h.title === e.title))
+          headings.push({ line: -1, num: e.num, title: e.title });
+        headings.sort((a, b) => (a.num ?? 0) - (b.num ?? 0));
+      }
+    }
+  }
+  if (!headings.length) {
+    const skip = list ? list.lines : new Set<number>();
+    const chain = numberedChain(lines, numbered, list ? list.end : 0, skip);
+    if (chain.length >= 1 && (!list || chain.length >= Math.min(2, list.entries.length))) headings = chain;
+    else if (list) {
+      headings = list.entries.map((e) => ({ line: -1, num: e.num, title: e.title }));
+      listOnly = true;
+    }
+  }
+  if (!headings.length) headings = unnumberedHeadings(lines, list ? list.end : 0, list ? list.lines : new Set());
+  if (!headings.length) {
+    throw new UserError('no agenda items found: this does not look like an agenda or minutes', 'not_minutes');
+  }
+
+  // 2. header region
+  const bodyLines = headings.filter((h) => h.line >= 0).map((h) => h.line);
+  const firstBody = bodyLines.length && !listOnly ? Math.min(...bodyLines) : n;
+  const skip = new Set<number>(list ? list.lines : []);
+  if (list) for (let i = list.start; i < list.end; i++) skip.add(i);
+  const headerEnd = Math.min(firstBody, n);
+  const { fields } = parseHeader(lines, 0, headerEnd, skip, numbered);
+
+  // 3. items
+  const items: Item[] = [];
+  const itemAbsent: Person[] = [];
+  const bodyHeadings = headings.filter((h) => h.line >= 0).sort((a, b) => a.line - b.line);
+  const nextLine = new Map<number, number>();
+  bodyHeadings.forEach((h, idx) => nextLine.set(h.line, idx + 1 < bodyHeadings.length ? bodyHeadings[idx + 1].line : n));
+  let seq = 0;
+  const usedNums = new Set<number>();
+  for (const h of headings) {
+    seq++;
+    let num = h.num ?? seq;
+    if (usedNums.has(num)) num = Math.max(...usedNums) + 1;
+    usedNums.add(num);
+    let title = cleanTitle(h.title);
+    let from = h.line + 1;
+    // "Punkt 3" alone: title on the next line
+    if (!title && h.line >= 0) {
+      const j = nextNonBlank(lines, h.line, 3);
+      if (j > 0 && lines[j].text.length <= 200 && !matchSectionLabel(lines[j].text)) {
+        title = cleanTitle(lines[j].text);
+        from = j + 1;
+      }
+    }
+    if (!title) title = `Punkt ${num}`;
+    const parts: ItemParts =
+      h.line >= 0 ? parseItemBody(lines, from, nextLine.get(h.line) ?? n, title) : { background: null, recommendation: null, decision: null, attachments: [], absent: [] };
+    itemAbsent.push(...parts.absent);
+    items.push({
+      number: num,
+      title,
+      background: parts.background,
+      recommendation: parts.recommendation,
+      decision: parts.decision,
+      outcome: classifyOutcome(parts.decision),
+      attachments: parts.attachments,
+    });
+  }
+
+  // 4. meeting fields
+  const meetingVal = cleanValue(first(fields, 'meeting'));
+  let forum = cleanValue(first(fields, 'forum'));
+  let title: string | null = null;
+  if (meetingVal) {
+    if (TITLE_START.test(meetingVal) || findDates(meetingVal).length) title = meetingVal;
+    else if (!forum) forum = meetingVal;
+    else title = meetingVal;
+  }
+  const topLines: string[] = [];
+  for (let i = 0; i < headerEnd && topLines.length < 12; i++) if (lines[i].text && !skip.has(i) && lines[i].raw.indexOf('\t') < 0) topLines.push(lines[i].text);
+  const h1 = lines.slice(0, headerEnd).find((l) => l.level === 1 && l.text);
+  if (!title) {
+    const cand = h1?.text ?? topLines.find((t) => TITLE_START.test(t) && t.split(/\s+/).length >= 2 && t.length <= 200 && !/\t/.test(t));
+    if (cand) title = cleanTitle(cand);
+  }
+  if (!forum) forum = forumFromTitle(title) ?? forumFromTitle(topLines.find((t) => TITLE_START.test(t)) ?? null);
+  if (!forum) {
+    for (const t of topLines) {
+      if (t.length > 90 || /\t/.test(t) || /:/.test(t)) continue;
+      if (matchHeaderLabel(t) || isListHeader(t) || TITLE_START.test(t)) continue;
+      const stripped = t.replace(/\s*[-–—|,]\s*.*\d.*$/, '').trim();
+      if (FORUM_WORD_RE.test(stripped) && !findDates(stripped).length && stripped.split(/\s+/).length <= 8) {
+        forum = stripped;
+        break;
+      }
+    }
+  }
+  if (forum) forum = forum.replace(/^(?:i|for)\s+/i, '').replace(/[.:]+$/, '').trim() || null;
+
+  const when = computeWhen(fields, [title ?? '', ...topLines]);
+  if (!title && forum && when.date) title = `Møde i ${forum} den ${danishDate(when.date)}`;
+  else if (!title && forum) title = `Møde i ${forum}`;
+
+  const location = cleanValue(first(fields, 'location'))?.replace(/\.$/, '') ?? null;
+
+  // people
+  let participants: Person[] = [];
+  for (const v of fields.get('participants') ?? []) participants.push(...parsePeople(v));
+  for (const v of fields.get('chair') ?? []) for (const p of parsePeople(v)) participants.push({ ...p, role: 'chair' });
+  for (const v of fields.get('minutesTaker') ?? []) for (const p of parsePeople(v)) participants.push({ ...p, role: 'minutes_taker' });
+  participants = dedupePeople(participants);
+  let absent: Person[] = [];
+  for (const v of fields.get('absent') ?? []) absent.push(...parsePeople(v));
+  for (const v of fields.get('remarks') ?? []) absent.push(...absentFromRemarks(v));
+  absent.push(...itemAbsent);
+  absent = dedupePeople(absent);
+
+  const headerText = [title, location, forum, meetingVal, ...topLines.slice(0, 6)].filter(Boolean).join('\n');
+  const kind = WRITTEN_RE.test(headerText) ? 'written_procedure' : 'meeting';
+  const status = items.some((i) => i.decision) ? 'minutes' : 'agenda';
+  const nextMeeting = findNextMeeting(items, lines, when.date);
+
+  return {
+    id: null,
+    forum: forum ?? null,
+    title: title ?? null,
+    kind,
+    status,
+    start: when.start,
+    end: when.end,
+    location,
+    participants,
+    absent,
+    items,
+    nextMeeting,
+    source: { file: opts.fileName ? baseName(opts.fileName) : null, sha256: null, format: 'text' },
+  };
+}
+
+export function baseName(p: string): string {
+  const parts = p.split(/[\\/]/);
+  return parts[parts.length - 1] || p;
+}
+
+/** Parses already extracted text. */
+export function parseText(text: string, opts: ParseOptions = {}): Meeting {
+  if (typeof text !== 'string') throw new UserError('the document has no text', 'empty');
+  if (text.length > MAX_TEXT_CHARS) throw new UserError(`the document is too large (${Math.round(text.length / 1048576)} MB of text; the limit is 10 MB)`, 'too_large');
+  if (!text.trim()) throw new UserError('the document is empty', 'empty');
+  return parseLines(toLines(text), opts);
+}
+
+export { key };

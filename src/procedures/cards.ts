@@ -1,0 +1,260 @@
+import { z } from 'zod';
+import { renderCard, type AdaptiveCardJson } from '../cards/render';
+import type { Queryable } from '../store/db';
+import * as repo from './repo';
+import { computeResult, formatDeadline, type ProcedureResult } from './service';
+import { CHOICE_LABEL_DA, OUTCOME_LABEL_DA, RULE_LABEL_DA, type Choice, type ItemOutcome } from './tally';
+
+/**
+ * Card data for the procedure cards (cards/procedure*.json). Pure rendering from loaded state; the loaders
+ * below read what a card needs. Before close the shared card shows no one's individual votes.
+ */
+
+/** Teams: refresh.userIds takes at most 60 users; a larger roster falls back to personal cards. */
+export const MAX_REFRESH_USERS = 60;
+
+const Item = z.object({
+  number: z.number(),
+  title: z.string(),
+  recommendation: z.string(),
+  hasRecommendation: z.boolean(),
+  attachments: z.string(),
+  hasAttachments: z.boolean(),
+  mine: z.string(),
+  hasMine: z.boolean(),
+  comment: z.string(),
+  resultText: z.string(),
+  resultColor: z.enum(['Good', 'Attention', 'Warning', 'Default']),
+  countsText: z.string(),
+  hasResult: z.boolean(),
+  notVotedText: z.string(),
+  hasNotVoted: z.boolean(),
+  forTitle: z.string(),
+  againstTitle: z.string(),
+  abstainTitle: z.string(),
+  meetingTitle: z.string(),
+});
+
+export const ProcedureCardData = z.object({
+  fallbackText: z.string(),
+  procedureId: z.string(),
+  forum: z.string(),
+  title: z.string(),
+  deadline: z.string(),
+  ruleText: z.string(),
+  statusText: z.string(),
+  progress: z.string(),
+  banner: z.string(),
+  hasBanner: z.boolean(),
+  bannerStyle: z.enum(['good', 'attention', 'warning', 'accent', 'emphasis']),
+  onBehalf: z.string(),
+  onBehalfOf: z.string(),
+  hasOnBehalf: z.boolean(),
+  intro: z.string(),
+  hasIntro: z.boolean(),
+  canVote: z.boolean(),
+  showMyVote: z.boolean(),
+  hasRefresh: z.boolean(),
+  refreshUserIds: z.array(z.string()).max(MAX_REFRESH_USERS),
+  items: z.array(Item).min(1),
+});
+export type ProcedureCardData = z.infer<typeof ProcedureCardData>;
+
+export interface CardState {
+  p: repo.ProcedureRow;
+  items: repo.ItemRow[];
+  progress: { voted: number; voters: number };
+  result: ProcedureResult | null;
+}
+
+export async function loadCardState(q: Queryable, procedureId: string): Promise<CardState | null> {
+  const p = await repo.getProcedure(q, procedureId);
+  if (!p) return null;
+  const [items, progress] = await Promise.all([repo.getItems(q, procedureId), repo.getProgress(q, procedureId)]);
+  const result = p.status === 'closed' ? ((p.result as ProcedureResult | null) ?? (await computeResult(q, p))) : null;
+  return { p, items, progress, result };
+}
+
+export interface Banner {
+  text: string;
+  style?: ProcedureCardData['bannerStyle'];
+}
+
+const statusText = (s: CardState, now: Date) =>
+  s.p.status === 'cancelled' ? 'Annulleret' : s.p.status === 'closed' ? 'Afsluttet' : now >= new Date(s.p.deadline) ? 'Fristen er udløbet' : 'Åben for afstemning';
+
+const quorumText = (q: number) => (q > 0 ? ` · krav om svar fra ${Math.round(q * 100)} %` : '');
+
+const OUTCOME_COLOR: Record<ItemOutcome, 'Good' | 'Attention' | 'Warning'> = { approved: 'Good', not_approved: 'Attention', stopped: 'Warning', no_quorum: 'Warning' };
+
+function countsLine(r: ProcedureResult['items'][number]): string {
+  const parts = [`${r.for} for`, `${r.against} imod`, `${r.abstain} undlod`, `${r.meeting} ønskede møde`];
+  return `${parts.join(' · ')} · ${r.silent} svarede ikke`;
+}
+
+interface ViewOpts {
+  now: Date;
+  /** The voter's own choices (personal view); absent for the shared view. */
+  ballot?: Map<number, { choice: Choice | null; comment: string | null }>;
+  /** Substitute voting for a member. */
+  onBehalf?: { aadObjectId: string; name: string } | null;
+  banner?: Banner | null;
+  /** Shared view: the Teams user ids that refresh to their own view (≤ 60). */
+  refreshUserIds?: string[];
+}
+
+function cardData(s: CardState, o: ViewOpts): ProcedureCardData {
+  const open = s.p.status === 'open' && o.now < new Date(s.p.deadline);
+  const personal = !!o.ballot;
+  const closed = s.p.status === 'closed' && s.result;
+  const items = s.items.map((it) => {
+    const mine = o.ballot?.get(it.number);
+    const r = closed ? s.result!.items.find((x) => x.number === it.number) : undefined;
+    const mark = (c: Choice) => (mine?.choice === c ? `✓ ${CHOICE_LABEL_DA[c]}` : CHOICE_LABEL_DA[c]);
+    return {
+      number: it.number,
+      title: it.title,
+      recommendation: it.recommendation ?? '',
+      hasRecommendation: !!it.recommendation,
+      attachments: (it.attachments ?? []).join(', '),
+      hasAttachments: (it.attachments ?? []).length > 0,
+      mine: mine?.choice ? CHOICE_LABEL_DA[mine.choice] + (mine.comment ? ` – "${mine.comment}"` : '') : personal ? 'ikke afgivet' : '',
+      hasMine: personal,
+      comment: mine?.comment ?? '',
+      resultText: r ? `${OUTCOME_LABEL_DA[r.outcome]}` : '',
+      resultColor: r ? OUTCOME_COLOR[r.outcome] : ('Default' as const),
+      countsText: r ? countsLine(r) : '',
+      hasResult: !!r,
+      notVotedText: r ? r.notVoted.join(', ') : '',
+      hasNotVoted: !!r && r.notVoted.length > 0 && r.notVoted.length <= 60,
+      forTitle: mark('for'),
+      againstTitle: mark('against'),
+      abstainTitle: mark('abstain'),
+      meetingTitle: mark('meeting'),
+    };
+  });
+  const refresh = open && !personal && (o.refreshUserIds?.length ?? 0) > 0 ? o.refreshUserIds!.slice(0, MAX_REFRESH_USERS) : [];
+  const progress = `${s.progress.voted} af ${s.progress.voters} har stemt`;
+  return {
+    fallbackText: `Skriftlig procedure: ${s.p.title} (frist ${formatDeadline(s.p.deadline)})`,
+    procedureId: s.p.id,
+    forum: s.p.forum_name,
+    title: s.p.title,
+    deadline: formatDeadline(s.p.deadline),
+    ruleText: RULE_LABEL_DA[s.p.rule] + quorumText(Number(s.p.quorum)),
+    statusText: statusText(s, o.now),
+    progress,
+    banner: o.banner?.text ?? '',
+    hasBanner: !!o.banner?.text,
+    bannerStyle: o.banner?.style ?? 'accent',
+    onBehalf: o.onBehalf ? `Du stemmer som stedfortræder for ${o.onBehalf.name}.` : '',
+    onBehalfOf: o.onBehalf?.aadObjectId ?? '',
+    hasOnBehalf: !!o.onBehalf,
+    intro: open
+      ? personal
+        ? 'Stem på hvert punkt. Du kan ændre din stemme indtil fristen.'
+        : 'Stemmeberettigede stemmer med knapperne. Ingen enkeltstemmer vises, før proceduren er afsluttet.'
+      : '',
+    hasIntro: open,
+    canVote: open,
+    showMyVote: open && !personal,
+    hasRefresh: refresh.length > 0,
+    refreshUserIds: refresh,
+    items,
+  };
+}
+
+/** The shared channel card: progress only while open, the result after close. */
+export function renderShared(s: CardState, o: Omit<ViewOpts, 'ballot' | 'onBehalf'>): AdaptiveCardJson {
+  const card = renderCard('procedure', ProcedureCardData, cardData(s, { ...o, ballot: undefined }));
+  const c = card as unknown as { refresh?: object };
+  if (!c.refresh || !Object.keys(c.refresh).length) delete c.refresh;
+  return card;
+}
+
+/** One voter's view: their own choices (or the member's, for a substitute). */
+export function renderPersonal(
+  s: CardState,
+  ballot: repo.BallotRow[],
+  o: { now: Date; onBehalf?: { aadObjectId: string; name: string } | null; banner?: Banner | null },
+): AdaptiveCardJson {
+  const map = new Map(ballot.map((b) => [b.item_number, { choice: b.choice, comment: b.comment }]));
+  const card = renderCard('procedure', ProcedureCardData, cardData(s, { ...o, ballot: map }));
+  delete (card as { refresh?: unknown }).refresh;
+  return card;
+}
+
+// ---- result card ------------------------------------------------------------------------------
+
+export const ResultCardData = z.object({
+  fallbackText: z.string(),
+  forum: z.string(),
+  title: z.string(),
+  closedText: z.string(),
+  ruleText: z.string(),
+  participation: z.string(),
+  items: z.array(
+    z.object({
+      number: z.number(),
+      title: z.string(),
+      outcome: z.string(),
+      color: z.enum(['Good', 'Attention', 'Warning']),
+      counts: z.string(),
+      meetingText: z.string(),
+      hasMeeting: z.boolean(),
+      notVoted: z.string(),
+      decision: z.string(),
+    }),
+  ),
+  meetingId: z.string(),
+});
+
+export function renderResult(s: CardState): AdaptiveCardJson {
+  const r = s.result!;
+  return renderCard('procedure-result', ResultCardData, {
+    fallbackText: `Resultat af skriftlig procedure: ${s.p.title}`,
+    forum: s.p.forum_name,
+    title: s.p.title,
+    closedText: `Afsluttet ${formatDeadline(s.p.closed_at ?? s.p.deadline)}${s.p.close_reason === 'early' ? ' (lukket før fristen, da alle havde stemt)' : ''}`,
+    ruleText: RULE_LABEL_DA[r.rule] + quorumText(r.quorum),
+    participation: `${s.progress.voted} af ${s.progress.voters} stemte på alle punkter`,
+    items: r.items.map((i) => ({
+      number: i.number,
+      title: i.title,
+      outcome: OUTCOME_LABEL_DA[i.outcome],
+      color: OUTCOME_COLOR[i.outcome],
+      counts: `For ${i.for} · Imod ${i.against} · Undlod ${i.abstain} · Ønsker møde ${i.meeting}`,
+      meetingText: `${i.meeting} ønskede punktet behandlet på et møde`,
+      hasMeeting: i.meeting > 0,
+      notVoted: i.notVoted.length ? `Stemte ikke (${i.notVoted.length}): ${i.notVoted.slice(0, 60).join(', ')}${i.notVoted.length > 60 ? ' …' : ''}` : 'Alle stemte',
+      decision: i.decision,
+    })),
+    meetingId: s.p.meeting_id ?? '',
+  });
+}
+
+// ---- dialog form ------------------------------------------------------------------------------
+
+export const FORM_ITEM_SLOTS = 9;
+
+export const FormCardData = z.object({
+  forums: z.array(z.object({ title: z.string(), value: z.string() })).min(1),
+  forum: z.string(),
+  error: z.string(),
+  hasError: z.boolean(),
+  defaultDeadlineDate: z.string(),
+  defaultDeadlineTime: z.string(),
+  slots: z.array(z.object({ n: z.number(), required: z.boolean() })).length(FORM_ITEM_SLOTS),
+});
+
+export function renderForm(forums: Array<{ id: string; name: string }>, o: { defaultForum?: string; error?: string; deadlineDate: string; deadlineTime?: string }): AdaptiveCardJson {
+  return renderCard('procedure-form', FormCardData, {
+    forums: forums.map((f) => ({ title: f.name, value: f.id })),
+    forum: o.defaultForum ?? forums[0]?.id ?? '',
+    error: o.error ?? '',
+    hasError: !!o.error,
+    defaultDeadlineDate: o.deadlineDate,
+    defaultDeadlineTime: o.deadlineTime ?? '12:00',
+    slots: Array.from({ length: FORM_ITEM_SLOTS }, (_, i) => ({ n: i + 1, required: i === 0 })),
+  });
+}

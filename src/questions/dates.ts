@@ -1,0 +1,193 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Time words in a question, resolved against the clock (`now`, Europe/Copenhagen).
+ * Works on the folded question text (see text.ts `skel`), so "naeste mode" and "næste møde" read alike.
+ */
+
+export const ZONE = 'Europe/Copenhagen';
+
+export interface DateFilter {
+  /** Inclusive local dates YYYY-MM-DD; absent for "any year" matches. */
+  from?: string;
+  to?: string;
+  /** Month (1-12) and day for dates given without a year ("3. oktober", "i maj"). */
+  month?: number;
+  day?: number;
+  precision: 'day' | 'week' | 'month' | 'year';
+  /**
+   * A bare year ("i 2016", "the 2017 meeting plan") is soft: it prefers meetings of that year but may also be
+   * a topic word. Everything else is hard: only meetings in the range qualify.
+   */
+  soft: boolean;
+  /** The text that was read as a date. */
+  text: string;
+}
+
+export interface TimeRef {
+  filter: DateFilter | null;
+  /** "næste møde" / "next meeting" → next; "sidste møde" / "last meeting" → last. */
+  relative: 'next' | 'last' | null;
+  /** The question with the time words removed. */
+  rest: string;
+}
+
+const MONTHS: Record<string, number> = {
+  januar: 1, january: 1, jan: 1,
+  februar: 2, february: 2, feb: 2,
+  marts: 3, march: 3, mar: 3, mrt: 3,
+  april: 4, apr: 4,
+  maj: 5, may: 5,
+  juni: 6, june: 6, jun: 6,
+  juli: 7, july: 7, jul: 7,
+  august: 8, aug: 8,
+  september: 9, sept: 9, sep: 9,
+  oktober: 10, october: 10, okt: 10, oct: 10,
+  november: 11, nov: 11,
+  december: 12, dec: 12,
+};
+const MONTH_RE = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+
+// folded (skel) weekday names, Danish and English; Monday = 1
+const WEEKDAYS: Record<string, number> = {
+  mandag: 1, tirsdag: 2, onsdag: 3, torsdag: 4, fredag: 5, lordag: 6, sondag: 7,
+  monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7,
+};
+const WEEKDAY_RE = Object.keys(WEEKDAYS).join('|');
+
+export function toLocal(now: Date | string | undefined): DateTime {
+  const d = now === undefined ? DateTime.now() : typeof now === 'string' ? DateTime.fromISO(now, { setZone: true }) : DateTime.fromJSDate(now);
+  if (!d.isValid) throw new Error(`invalid time: ${String(now)}`);
+  return d.setZone(ZONE);
+}
+
+const iso = (d: DateTime) => d.toISODate() as string;
+
+function dayFilter(y: number, m: number, d: number, text: string): DateFilter | null {
+  const dt = DateTime.fromObject({ year: y, month: m, day: d }, { zone: ZONE });
+  if (!dt.isValid) return null;
+  return { from: iso(dt), to: iso(dt), precision: 'day', soft: false, text };
+}
+
+function monthFilter(y: number, m: number, text: string): DateFilter {
+  const dt = DateTime.fromObject({ year: y, month: m, day: 1 }, { zone: ZONE });
+  return { from: iso(dt), to: iso(dt.endOf('month')), precision: 'month', soft: false, text };
+}
+
+function fullYear(y: string): number {
+  const n = Number(y);
+  if (y.length === 2) return n + (n > 50 ? 1900 : 2000);
+  return n;
+}
+
+/**
+ * Finds the time reference in a folded question. The first explicit date wins over a bare year;
+ * relative meeting words (næste/sidste møde) are reported besides.
+ */
+export function resolveTime(folded: string, nowIn?: Date | string): TimeRef {
+  const now = toLocal(nowIn);
+  let rest = ` ${folded} `;
+  let filter: DateFilter | null = null;
+  let relative: 'next' | 'last' | null = null;
+  const take = (re: RegExp, fn: (m: RegExpExecArray) => DateFilter | null): void => {
+    if (filter) return;
+    const m = re.exec(rest);
+    if (!m) return;
+    const f = fn(m);
+    if (!f) return;
+    filter = f;
+    rest = rest.slice(0, m.index) + ' ' + rest.slice(m.index + m[0].length);
+  };
+
+  // 2014-10-03
+  take(/\b(\d{4})-(\d{1,2})-(\d{1,2})\b/, (m) => dayFilter(+m[1], +m[2], +m[3], m[0]));
+  // 3/10-2014, 3.10.2014, 03-10-2014, 3/10/14
+  take(/\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b/, (m) => dayFilter(fullYear(m[3]), +m[2], +m[1], m[0]));
+  // 3. oktober 2014, 15 aug 2016, 15th of august 2016, d. 3. okt. 2014
+  take(new RegExp(`\\b(?:den |d\\. ?)?(\\d{1,2})(?:\\.|st|nd|rd|th)? ?(?:of )?(${MONTH_RE})\\.?,?(?: (\\d{4}))?\\b`), (m) =>
+    m[3] ? dayFilter(+m[3], MONTHS[m[2]], +m[1], m[0]) : { month: MONTHS[m[2]], day: +m[1], precision: 'day', soft: false, text: m[0] },
+  );
+  // August 15, 2016 / aug 15 2016
+  take(new RegExp(`\\b(${MONTH_RE})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})\\b`), (m) => dayFilter(+m[3], MONTHS[m[1]], +m[2], m[0]));
+  // maj 2020, okt 2014, october 2014, i maj måned 2020
+  take(new RegExp(`\\b(${MONTH_RE})\\.?,? (?:maned )?(\\d{4})\\b`), (m) => monthFilter(+m[2], MONTHS[m[1]], m[0]));
+  // 10/2014, 10-2014
+  take(/\b(\d{1,2})[/-](\d{4})\b/, (m) => (+m[1] >= 1 && +m[1] <= 12 ? monthFilter(+m[2], +m[1], m[0]) : null));
+  // den 3/10 (no year)
+  take(/\b(?:den|d\.|on) (\d{1,2})[/.](\d{1,2})\b/, (m) =>
+    +m[2] >= 1 && +m[2] <= 12 ? { month: +m[2], day: +m[1], precision: 'day', soft: false, text: m[0] } : null,
+  );
+  // i maj, in may, mødet i oktober (no year): the most recent such month at or before now, else any year
+  take(new RegExp(`\\b(?:i|in|fra|from|during|om|pa|for) (${MONTH_RE.split('|').filter((n) => n.length > 3 || n === 'maj' || n === 'may').join('|')})\\b`), (m) => ({
+    month: MONTHS[m[1]],
+    precision: 'month',
+    soft: false,
+    text: m[0],
+  }));
+
+  const today = now.startOf('day');
+  // relative days
+  take(/\b(?:i gar|igar|yesterday)\b/, (m) => ({ from: iso(today.minus({ days: 1 })), to: iso(today.minus({ days: 1 })), precision: 'day', soft: false, text: m[0] }));
+  take(/\b(?:i forgars|iforgars|the day before yesterday)\b/, (m) => ({ from: iso(today.minus({ days: 2 })), to: iso(today.minus({ days: 2 })), precision: 'day', soft: false, text: m[0] }));
+  take(/\b(?:i dag|idag|today)\b/, (m) => ({ from: iso(today), to: iso(today), precision: 'day', soft: false, text: m[0] }));
+  take(/\b(?:i morgen|imorgen|tomorrow)\b/, (m) => ({ from: iso(today.plus({ days: 1 })), to: iso(today.plus({ days: 1 })), precision: 'day', soft: false, text: m[0] }));
+  // i mandags, last monday, forrige fredag
+  take(new RegExp(`\\b(?:i (${WEEKDAY_RE})s|(?:last|sidste|forrige|past) (${WEEKDAY_RE})s?|(?:on )?(${WEEKDAY_RE}) last week)\\b`), (m) => {
+    const wd = WEEKDAYS[m[1] ?? m[2] ?? m[3]];
+    let back = (today.weekday - wd + 7) % 7;
+    if (back === 0) back = 7;
+    const d = today.minus({ days: back });
+    return { from: iso(d), to: iso(d), precision: 'day', soft: false, text: m[0] };
+  });
+  // på mandag, next monday, på fredag
+  take(new RegExp(`\\b(?:pa|next|on|kommende|naste) (${WEEKDAY_RE})\\b`), (m) => {
+    const wd = WEEKDAYS[m[1]];
+    let fwd = (wd - today.weekday + 7) % 7;
+    if (fwd === 0) fwd = 7;
+    const d = today.plus({ days: fwd });
+    return { from: iso(d), to: iso(d), precision: 'day', soft: false, text: m[0] };
+  });
+  // weeks, months, years relative to now
+  const rangeOf = (d: DateTime, unit: 'week' | 'month' | 'year', text: string): DateFilter => ({
+    from: iso(d.startOf(unit)),
+    to: iso(d.endOf(unit)),
+    precision: unit,
+    soft: false,
+    text,
+  });
+  take(/\b(?:i sidste uge|sidste uge|forrige uge|last week)\b/, (m) => rangeOf(today.minus({ weeks: 1 }), 'week', m[0]));
+  take(/\b(?:i denne uge|denne uge|i den her uge|this week)\b/, (m) => rangeOf(today, 'week', m[0]));
+  take(/\b(?:i naste uge|naste uge|next week)\b/, (m) => rangeOf(today.plus({ weeks: 1 }), 'week', m[0]));
+  take(/\b(?:i sidste maned|sidste maned|forrige maned|last month)\b/, (m) => rangeOf(today.minus({ months: 1 }), 'month', m[0]));
+  take(/\b(?:i denne maned|denne maned|this month)\b/, (m) => rangeOf(today, 'month', m[0]));
+  take(/\b(?:i naste maned|naste maned|next month)\b/, (m) => rangeOf(today.plus({ months: 1 }), 'month', m[0]));
+  take(/\b(?:sidste ar|sidste aar|forrige ar|i fjor|ifjor|last year)\b/, (m) => rangeOf(today.minus({ years: 1 }), 'year', m[0]));
+  take(/\b(?:i ar|this year)\b/, (m) => rangeOf(today, 'year', m[0]));
+  take(/\b(?:naste ar|next year)\b/, (m) => rangeOf(today.plus({ years: 1 }), 'year', m[0]));
+
+  // næste/sidste møde (the meeting word stays in the text)
+  if (/\b(?:naste|nasten|kommende|forestaende|snarlige|next|upcoming|forthcoming|coming|future|fremtidige|planlagte|planned)\b(?: \S+){0,3}? (?:mode|moder|modet|moderne|meeting|meetings|mode\S*)\b/.test(rest) ||
+      /\b(?:nar|hvornar|when)\b.*\b(?:mode[rs]? vi|modes vi|ses vi|meet|meeting)\b.*\b(?:igen|again|next)\b/.test(rest)) {
+    relative = 'next';
+  } else if (/\b(?:sidste|seneste|forrige|foregaende|last|latest|previous|most recent|recent)\b(?: \S+){0,3}? (?:mode|modet|meeting)\b/.test(rest)) {
+    relative = 'last';
+  }
+
+  // a bare year (soft): it stays in the text too, since "the 2017 meeting plan" names a topic
+  if (!filter) {
+    const m = /\b((?:19[89]|20[0-4])\d)\b/.exec(rest);
+    if (m) filter = { from: `${m[1]}-01-01`, to: `${m[1]}-12-31`, precision: 'year', soft: true, text: m[1] };
+  }
+
+  return { filter, relative, rest: rest.replace(/\s+/g, ' ').trim() };
+}
+
+/** True when a local date YYYY-MM-DD lies in the filter. */
+export function dateMatches(f: DateFilter, date: string | null): boolean {
+  if (!date) return false;
+  if (f.from && f.to) return date >= f.from && date <= f.to;
+  const [, mm, dd] = date.split('-').map(Number);
+  if (f.month && mm !== f.month) return false;
+  if (f.day && dd !== f.day) return false;
+  return true;
+}

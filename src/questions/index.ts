@@ -1,0 +1,404 @@
+import type { Db } from '../store/db';
+import { listForums, type Forum } from '../store/forums';
+import { resolveTime, toLocal, type DateFilter } from './dates';
+import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
+import { understand, type Understood } from './intent';
+import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
+import { agendaOf, attendeesOf, meetingCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
+import { decisionQuote, factSentences, rerank, searchItems, type ItemRow, type Scored } from './retrieve';
+import { Answer, type AnswerIntent, type Source } from './schema';
+import { clip, skel, tokenize } from './text';
+
+export { Answer, AskInput, Source } from './schema';
+export { understand } from './intent';
+export { resolveTime } from './dates';
+
+/**
+ * Answers a director's question from the stored agendas and minutes.
+ * `now` fixes the clock for "næste", "i går", "i mandags"; `lang` forces the answer language
+ * (otherwise the question's language, or English for an English `locale`).
+ */
+export async function answerQuestion(db: Db, q: { question: string; now?: string | Date | null; lang?: 'da' | 'en' | null; locale?: string | null }): Promise<Answer> {
+  const question = (q.question ?? '').replace(/\s+/g, ' ').trim().slice(0, 2000);
+  const nowDt = toLocal(q.now ?? undefined);
+  const forums = await listForums(db);
+  const u = understand(question, { now: nowDt.toJSDate(), lang: q.lang ?? undefined, locale: q.locale ?? undefined, forums });
+  const lang = u.lang;
+  if (!tokenize(question).length) return plain(false, 'unknown', T.empty[lang], lang);
+  if (u.intent === 'help') return plain(true, 'help', T.help[lang], lang);
+
+  const counts = await meetingCounts(db);
+  const withMeetings = u.forums.filter((f) => (counts.get(f.id) ?? 0) > 0);
+  // a forum named but holding no meetings of its own (FU) is a topic word instead
+  if (u.forums.length && !withMeetings.length) u.topic.push(...u.forums.flatMap((f) => f.shortNames.map((s) => skel(s.toLowerCase()))));
+  const forumIds = withMeetings.length ? withMeetings.map((f) => f.id) : null;
+  const ctx: Ctx = { db, u, lang, forumIds, forums: withMeetings, now: nowDt.toJSDate(), today: nowDt.toISODate() as string };
+
+  switch (u.intent) {
+    case 'next_meeting':
+      return answerNext(ctx);
+    case 'meeting':
+      return answerMeetingFacets(ctx);
+    case 'agenda':
+      return answerAgenda(ctx, false);
+    case 'decision':
+    case 'fact':
+      return answerFromItems(ctx);
+    default:
+      return plain(false, 'unknown', `${T.dontKnow[lang]}\n\n${T.help[lang]}`, lang);
+  }
+}
+
+interface Ctx {
+  db: Db;
+  u: Understood;
+  lang: Lang;
+  forumIds: string[] | null;
+  forums: Forum[];
+  now: Date;
+  today: string;
+}
+
+function plain(answered: boolean, intent: AnswerIntent, text: string, lang: Lang, extra: Partial<Answer> = {}): Answer {
+  return Answer.parse({ answered, intent, text, sources: [], lang, sourceLine: null, more: [], item: null, ...extra });
+}
+
+function sourceLine(s: Source, lang: Lang): string {
+  const parts = [s.forum, fmtDate(s.date, lang)];
+  if (s.itemNumber !== null) parts.push(`${T.item[lang]} ${s.itemNumber}${s.itemTitle ? `: ${s.itemTitle}` : ''}`);
+  return parts.join(' · ');
+}
+
+function meetingSource(m: MeetingRow, excerpt: string, score = 1): Source {
+  return { meetingId: m.id, forum: m.forum, meetingTitle: m.title, date: m.meeting_date, itemNumber: null, itemTitle: null, excerpt: clip(excerpt, 300), score };
+}
+
+function itemSource(s: Scored, excerpt: string, score: number): Source {
+  const i = s.item;
+  return {
+    meetingId: i.meeting_id,
+    forum: i.forum,
+    meetingTitle: i.meeting_title,
+    date: i.meeting_date,
+    itemNumber: i.number,
+    itemTitle: i.title,
+    excerpt: clip(excerpt, 400),
+    score: Math.round(Math.min(1, Math.max(0, score)) * 100) / 100,
+  };
+}
+
+function fullItem(i: ItemRow): Answer['item'] {
+  return { meetingId: i.meeting_id, number: i.number, title: i.title, background: i.background, recommendation: i.recommendation, decision: i.decision, outcome: i.outcome };
+}
+
+const forumLabel = (ctx: Ctx) => (ctx.forums.length === 1 ? ctx.forums[0].name : null);
+
+// ---------- next meeting ----------
+
+/** The date a "Næste møde" item states: its first date on or after the meeting ("6.-7. oktober 2016" → the 6th). */
+export function statedDate(text: string, meetingDate: string | null): string | null {
+  const folded = tokenize(text.replace(/(\d{1,2})\.?\s*[-–]\s*\d{1,2}\./g, '$1.')).map(skel).join(' ');
+  let rest = folded;
+  for (let i = 0; i < 3 && rest; i++) {
+    const t = resolveTime(rest, `${meetingDate ?? '2000-01-01'}T12:00:00Z`);
+    const f = t.filter;
+    if (!f || f.soft) return null;
+    const d = f.from ?? null;
+    if (d && f.precision === 'day' && (!meetingDate || d > meetingDate)) return d;
+    if (!f.from && f.month && meetingDate) {
+      // "den 12. december" without a year: the first such date after the meeting
+      const y = Number(meetingDate.slice(0, 4));
+      for (const yy of [y, y + 1]) {
+        const c = `${yy}-${String(f.month).padStart(2, '0')}-${String(f.day ?? 1).padStart(2, '0')}`;
+        if (c > meetingDate) return c;
+      }
+    }
+    rest = t.rest;
+  }
+  return null;
+}
+
+async function answerNext(ctx: Ctx): Promise<Answer> {
+  const { db, lang } = ctx;
+  if (ctx.u.forums.length && !ctx.forumIds) return notFoundNext(ctx);
+  // planned meetings and agendas ahead (rows made from "Næste møde" statements are read from the statements below)
+  const ahead = (await meetingsAfter(db, ctx.forumIds, ctx.now, ctx.today)).filter((m) => m.origin !== 'next_meeting');
+  const stated: Array<{ date: string; by: MeetingRow; itemNumber: number | null; itemTitle: string | null; excerpt: string }> = [];
+  for (const it of await nextMeetingItems(db, ctx.forumIds)) {
+    const d = statedDate(it.item_text ?? '', it.meeting_date) ?? it.next_meeting;
+    if (d && d > ctx.today) stated.push({ date: d, by: it, itemNumber: it.item_number, itemTitle: it.item_title, excerpt: it.item_text || it.item_title });
+  }
+  for (const m of await statedNextMeetings(db, ctx.forumIds, ctx.today)) {
+    if (m.next_meeting && !stated.some((s) => s.by.id === m.id)) stated.push({ date: m.next_meeting, by: m, itemNumber: null, itemTitle: null, excerpt: fmtDate(m.next_meeting, 'da') });
+  }
+  type Cand = { date: string; meeting: MeetingRow | null; stated: (typeof stated)[number] | null };
+  const cands: Cand[] = [];
+  for (const m of ahead) if (m.meeting_date) cands.push({ date: m.meeting_date, meeting: m, stated: stated.find((s) => s.date === m.meeting_date && s.by.forum_id === m.forum_id) ?? null });
+  for (const s of stated) if (!cands.some((c) => c.date === s.date && (c.meeting?.forum_id ?? c.stated?.by.forum_id) === s.by.forum_id)) cands.push({ date: s.date, meeting: null, stated: s });
+  cands.sort((a, b) => a.date.localeCompare(b.date));
+  const c = cands[0];
+  if (!c) return notFoundNext(ctx);
+  const forum = c.meeting?.forum ?? c.stated?.by.forum ?? '';
+  const time = c.meeting ? fmtTimeRange(c.meeting.start_local, c.meeting.end_local, lang) : null;
+  const loc = c.meeting?.location ?? null;
+  let text =
+    lang === 'da'
+      ? `Næste møde i ${forum} er ${fmtDate(c.date, lang, true)}${time ? ` ${time}` : ''}${loc ? `, ${loc}` : ''}.`
+      : `The next meeting of ${forum} is on ${fmtDate(c.date, lang, true)}${time ? ` ${time}` : ''}${loc ? `, ${loc}` : ''}.`;
+  const sources: Source[] = [];
+  if (c.meeting) sources.push(meetingSource(c.meeting, [c.meeting.title, fmtDate(c.date, 'da'), c.meeting.location].filter(Boolean).join(' · ')));
+  if (c.stated) {
+    const s = c.stated;
+    sources.push({ ...meetingSource(s.by, s.excerpt), itemNumber: s.itemNumber, itemTitle: s.itemTitle });
+    text +=
+      lang === 'da'
+        ? ` (Det står i referatet fra mødet ${fmtDate(s.by.meeting_date, lang)}${s.itemNumber !== null ? `, punkt ${s.itemNumber}` : ''}.)`
+        : ` (As stated in the minutes of ${fmtDate(s.by.meeting_date, lang)}${s.itemNumber !== null ? `, item ${s.itemNumber}` : ''}.)`;
+  }
+  const more = cands.slice(1, 4).map((o) => meetingSource((o.meeting ?? o.stated?.by) as MeetingRow, `${fmtDate(o.date, lang)}${o.meeting?.location ? ` · ${o.meeting.location}` : ''}`, 0.5));
+  return Answer.parse({ answered: true, intent: 'next_meeting', text, sources: sources.slice(0, 2), lang, sourceLine: sources[0] ? sourceLine(sources[0], lang) : null, more, item: null });
+}
+
+async function notFoundNext(ctx: Ctx): Promise<Answer> {
+  const { lang } = ctx;
+  const f = forumLabel(ctx) ?? (ctx.u.forums[0]?.name ?? null);
+  const last = (await meetingsBefore(ctx.db, ctx.forumIds, ctx.now, ctx.today, 1))[0];
+  let text =
+    lang === 'da'
+      ? `Det kan jeg ikke finde i referaterne: der står ikke noget om et kommende møde${f ? ` i ${f}` : ''} efter ${fmtDate(ctx.today, lang)}.`
+      : `I can't find that in the minutes: they mention no meeting${f ? ` of ${f}` : ''} after ${fmtDate(ctx.today, lang)}.`;
+  if (last) text += lang === 'da' ? ` Det seneste møde, jeg kender, var ${fmtDate(last.meeting_date, lang)}.` : ` The latest meeting I know of was on ${fmtDate(last.meeting_date, lang)}.`;
+  return plain(false, 'next_meeting', text, lang, { more: last ? [meetingSource(last, last.title ?? '', 0)] : [] });
+}
+
+// ---------- which meeting ----------
+
+/** The meeting a question is about: by "sidste"/"næste", date, forum, and topic words; null when none. */
+async function targetMeeting(ctx: Ctx, useTopic: boolean): Promise<{ meeting: MeetingRow | null; candidates: MeetingRow[]; guessed: boolean }> {
+  const { db, u } = ctx;
+  if (u.time.relative === 'last' && !(u.time.filter && !u.time.filter.soft)) {
+    const m = (await meetingsBefore(db, ctx.forumIds, ctx.now, ctx.today, 1))[0] ?? null;
+    return { meeting: m, candidates: m ? [m] : [], guessed: false };
+  }
+  if (u.time.relative === 'next' && !(u.time.filter && !u.time.filter.soft)) {
+    const m = (await meetingsAfter(db, ctx.forumIds, ctx.now, ctx.today))[0] ?? null;
+    return { meeting: m, candidates: m ? [m] : [], guessed: false };
+  }
+  let cands = await meetingsIn(db, ctx.forumIds, u.time.filter ?? null);
+  if (!cands.length && u.time.filter?.precision === 'day' && u.time.filter.from) {
+    // a date a few days off (a written procedure "after 29 September" dated 2 October)
+    const f = u.time.filter;
+    const d = new Date(`${f.from}T12:00:00Z`);
+    const shift = (n: number) => new Date(d.getTime() + n * 86400000).toISOString().slice(0, 10);
+    cands = await meetingsIn(db, ctx.forumIds, { ...f, from: shift(-4), to: shift(4) });
+  }
+  const held = cands.filter((m) => m.status !== 'planned');
+  if (held.length) cands = held;
+  if (cands.length <= 1) return { meeting: cands[0] ?? null, candidates: cands, guessed: false };
+  if (useTopic && u.topic.length) {
+    const ids = new Set(cands.map((c) => c.id));
+    const { groups } = await resolveTerms(db, u.topic, ctx.lang);
+    const hits = rerank(groups, await searchItems(db, groups, 1000, { forumIds: ctx.forumIds, date: u.time.filter }, 30)).filter((s) => ids.has(s.item.meeting_id));
+    if (hits.length && hits[0].coverage >= 0.5) return { meeting: cands.find((c) => c.id === hits[0].item.meeting_id) ?? null, candidates: cands, guessed: false };
+  }
+  // several: the latest one held by now
+  const past = cands.filter((m) => (m.meeting_date ?? '') <= ctx.today);
+  return { meeting: (past.length ? past[past.length - 1] : cands[0]) ?? null, candidates: cands, guessed: true };
+}
+
+function noMeeting(ctx: Ctx, intent: AnswerIntent): Answer {
+  const { lang, u } = ctx;
+  const f = forumLabel(ctx);
+  const when = u.time.filter?.text ? ` (${u.time.filter.text})` : '';
+  const text =
+    lang === 'da'
+      ? `Det kan jeg ikke finde i referaterne: jeg har intet møde${f ? ` i ${f}` : ''}${when}.`
+      : `I can't find that in the minutes: I have no meeting${f ? ` of ${f}` : ''}${when}.`;
+  return plain(false, intent, text, lang);
+}
+
+// ---------- time, place, attendees ----------
+
+async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
+  const { db, u, lang } = ctx;
+  const facets = u.facets;
+  const intent: AnswerIntent =
+    facets.length > 1 ? 'meeting' : ({ time: 'meeting_time', place: 'meeting_place', participants: 'attendees', absent: 'absentees' } as const)[facets[0]];
+  const { meeting: m, guessed } = await targetMeeting(ctx, true);
+  if (!m) return noMeeting(ctx, intent);
+  const people = await attendeesOf(db, m.id);
+  const participants = people.filter((p) => p.role !== 'absent');
+  const absent = people.filter((p) => p.role === 'absent');
+  const who = (p: { name: string; organisation: string | null }) => (p.organisation ? `${p.name} (${p.organisation})` : p.name);
+  // "hvem deltog fra KKR": topic words that name an organisation or person narrow the list
+  const generic = new Set(['kommune', 'kommunen', 'kommuner', 'region', 'regionen', 'municipality', 'fra', 'from', 'for']);
+  const narrowWords = u.topic.filter((t) => t.length >= 2 && !generic.has(t) && !/^\d/.test(t));
+  const narrow = <P extends { name: string; organisation: string | null }>(list: P[]): { list: P[]; narrowed: boolean } => {
+    if (!narrowWords.length) return { list, narrowed: false };
+    const hit = list.filter((p) => narrowWords.some((w) => skel(`${p.name} ${p.organisation ?? ''}`).split(/[^a-z0-9]+/).some((x) => x === w || (w.length >= 4 && x.startsWith(w)))));
+    return hit.length ? { list: hit, narrowed: true } : { list, narrowed: false };
+  };
+  const lines: string[] = [];
+  const excerpts: string[] = [];
+  let answeredAny = false;
+  const head =
+    lang === 'da'
+      ? `${m.forum}, mødet ${fmtDate(m.meeting_date, lang)}${m.kind === 'written_procedure' ? ' (skriftlig procedure)' : ''}${guessed ? ' (det seneste møde, jeg har)' : ''}:`
+      : `${m.forum}, meeting on ${fmtDate(m.meeting_date, lang)}${m.kind === 'written_procedure' ? ' (written procedure)' : ''}${guessed ? ' (the latest meeting I have)' : ''}:`;
+  for (const f of facets) {
+    if (f === 'time') {
+      const range = fmtTimeRange(m.start_local, m.end_local, lang);
+      if (m.meeting_date) {
+        answeredAny = true;
+        const l = lang === 'da' ? `Tid: ${fmtDate(m.meeting_date, lang, true)}${range ? ` ${range}` : ''}` : `Time: ${fmtDate(m.meeting_date, lang, true)}${range ? ` ${range}` : ''}`;
+        lines.push(l);
+        excerpts.push(l);
+      }
+    } else if (f === 'place') {
+      if (m.location) {
+        answeredAny = true;
+        const l = lang === 'da' ? `Sted: ${m.location}` : `Place: ${m.location}`;
+        lines.push(l);
+        excerpts.push(l);
+      } else lines.push(lang === 'da' ? 'Sted: står ikke i referatet.' : 'Place: not stated in the minutes.');
+    } else if (f === 'participants') {
+      if (participants.length) {
+        answeredAny = true;
+        const { list, narrowed } = narrow(participants);
+        const l = lang === 'da' ? `${narrowed ? 'Deltog' : `Deltagere (${list.length})`}: ${list.map(who).join(', ')}` : `${narrowed ? 'Attended' : `Participants (${list.length})`}: ${list.map(who).join(', ')}`;
+        lines.push(l);
+        excerpts.push(l);
+      } else lines.push(lang === 'da' ? 'Deltagerne står ikke i referatet.' : 'The minutes do not list the participants.');
+    } else if (f === 'absent') {
+      if (absent.length) {
+        answeredAny = true;
+        const { list } = narrow(absent);
+        const l = lang === 'da' ? `Afbud (${list.length}): ${list.map(who).join(', ')}` : `Sent apologies (${list.length}): ${list.map(who).join(', ')}`;
+        lines.push(l);
+        excerpts.push(l);
+      } else if (participants.length) {
+        answeredAny = true;
+        lines.push(lang === 'da' ? 'Afbud: referatet noterer ingen afbud.' : 'Apologies: the minutes record none.');
+      } else lines.push(lang === 'da' ? 'Afbud står ikke i referatet.' : 'The minutes do not list apologies.');
+    }
+  }
+  if (!answeredAny) {
+    const text = `${T.dontKnow[lang]} ${lines.join(' ')}`;
+    return plain(false, intent, text, lang, { more: [meetingSource(m, m.title ?? '', 0)] });
+  }
+  const src = meetingSource(m, excerpts.join(' · ') || (m.title ?? ''), guessed ? 0.6 : 1);
+  return Answer.parse({ answered: true, intent, text: `${head}\n${lines.join('\n')}`, sources: [src], lang, sourceLine: sourceLine(src, lang), more: [], item: null });
+}
+
+// ---------- agenda ----------
+
+async function answerAgenda(ctx: Ctx, decisions: boolean): Promise<Answer> {
+  const { db, lang } = ctx;
+  const { meeting: m, guessed } = await targetMeeting(ctx, false);
+  if (!m) return noMeeting(ctx, decisions ? 'decision' : 'agenda');
+  const items = await agendaOf(db, m.id);
+  if (!items.length) {
+    return plain(false, 'agenda', lang === 'da' ? `${T.dontKnow[lang]} Mødet ${fmtDate(m.meeting_date, lang)} har ingen punkter i mit materiale.` : `${T.dontKnow[lang]} The meeting on ${fmtDate(m.meeting_date, lang)} has no items in my material.`, lang);
+  }
+  const head =
+    lang === 'da'
+      ? `${decisions ? 'Beslutninger' : 'Dagsorden'} for ${m.forum}, mødet ${fmtDate(m.meeting_date, lang)}${guessed ? ' (det seneste møde, jeg har)' : ''}:`
+      : `${decisions ? 'Decisions' : 'Agenda'} of ${m.forum}, meeting on ${fmtDate(m.meeting_date, lang)}${guessed ? ' (the latest meeting I have)' : ''}:`;
+  const lines = items.map((i) => {
+    const o = m.status === 'minutes' ? fmtOutcome(i.outcome, lang) : null;
+    const dec = decisions && i.decision ? ` — ${clip(i.decision, 140)}` : o ? ` (${o})` : '';
+    return `${i.number}. ${i.title}${dec}`;
+  });
+  const src = meetingSource(m, items.map((i) => `${i.number}. ${i.title}`).join('; '), guessed ? 0.6 : 1);
+  return Answer.parse({ answered: true, intent: decisions ? 'decision' : 'agenda', text: `${head}\n${lines.join('\n')}`, sources: [src], lang, sourceLine: sourceLine(src, lang), more: [], item: null });
+}
+
+// ---------- decisions and facts ----------
+
+/** Thresholds calibrated on the question tests (test/questions): below them the bot says it does not know. */
+export const THRESHOLDS = { coverage: 0.72, passage: 0.5, decisionCoverage: 0.7 };
+
+async function answerFromItems(ctx: Ctx): Promise<Answer> {
+  const { db, u, lang } = ctx;
+  const intent: AnswerIntent = u.intent === 'decision' ? 'decision' : 'fact';
+  if (!u.topic.length) {
+    if (u.time.filter || u.time.relative || ctx.forumIds) return answerAgenda(ctx, true);
+    return plain(false, 'unknown', `${T.dontKnow[lang]}\n\n${T.help[lang]}`, lang);
+  }
+  await ensureLexicon(db);
+  const { groups, total } = await resolveTerms(db, u.topic, lang);
+  // the meeting "sidste møde"/"næste møde" names narrows by date
+  let date: DateFilter | null = u.time.filter ?? null;
+  if (u.time.relative && !(date && !date.soft)) {
+    const { meeting } = await targetMeeting(ctx, false);
+    if (meeting?.meeting_date) date = { from: meeting.meeting_date, to: meeting.meeting_date, precision: 'day', soft: false, text: u.time.relative };
+  }
+  const softYear = date?.soft ? date.text : null;
+  // a soft year matches an item of a meeting that year, not only the text
+  const yearGroup = softYear ? groups.find((g) => g.numeric && g.token === softYear) : undefined;
+  const candidates = await searchItems(db, groups, total, { forumIds: ctx.forumIds, date });
+  let scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision' });
+  if (yearGroup) {
+    const others = groups.filter((g) => g !== yearGroup);
+    const rescored = rerank(others, candidates, { softYear, preferDecision: intent === 'decision' });
+    // with the year satisfied by the meeting date, coverage is computed on the other words (+ the year)
+    scored = rescored.map((s) => {
+      const inYear = s.item.meeting_date?.startsWith(softYear as string) ?? false;
+      const orig = scored.find((o) => o.item === s.item);
+      const yearOk = inYear || (orig ? !orig.missing.includes(yearGroup.token) : false);
+      const totalIdf = groups.reduce((a, g) => a + g.idf, 0);
+      const otherIdf = totalIdf - yearGroup.idf;
+      const cov = (s.coverage * otherIdf + (yearOk ? yearGroup.idf : 0)) / totalIdf;
+      const passage = (s.passageCoverage * otherIdf + (yearOk ? yearGroup.idf : 0)) / totalIdf;
+      return { ...s, coverage: cov, passageCoverage: passage, score: s.score + (inYear ? 0.05 : 0) - (yearOk ? 0 : 0.15) };
+    });
+    scored.sort((a, b) => b.score - a.score);
+  }
+  const top = scored[0];
+  const confident = !!top && top.coverage >= (intent === 'decision' ? THRESHOLDS.decisionCoverage : THRESHOLDS.coverage) && top.passageCoverage >= THRESHOLDS.passage;
+  const conf = (s: Scored) => 0.6 * s.coverage + 0.4 * s.passageCoverage;
+  if (!confident) return dontKnow(ctx, intent, groups, scored);
+
+  const it = top.item;
+  const where =
+    lang === 'da'
+      ? `${it.forum}, mødet ${fmtDate(it.meeting_date, lang)}, punkt ${it.number} «${it.title}»`
+      : `${it.forum}, meeting on ${fmtDate(it.meeting_date, lang)}, item ${it.number} "${it.title}"`;
+  let text: string;
+  let excerpt: string;
+  const wantsDecision = intent === 'decision' || u.answerType === 'yesno';
+  if (wantsDecision && it.decision) {
+    const quote = decisionQuote(groups, it);
+    excerpt = quote;
+    text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
+  } else {
+    const fact = factSentences(groups, it, u.answerType);
+    if (!fact.text || fact.coverage < 0.35) {
+      if (it.decision) {
+        const quote = decisionQuote(groups, it);
+        excerpt = quote;
+        text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
+      } else return dontKnow(ctx, intent, groups, scored);
+    } else {
+      excerpt = fact.text;
+      const outcome = intent === 'decision' && !it.decision ? fmtOutcome(it.outcome, lang) : null;
+      text = lang === 'da' ? `Ifølge referatet: «${clip(fact.text, 600)}»${outcome ? ` (${outcome})` : ''}\n— ${where}` : `According to the minutes: "${clip(fact.text, 600)}"${outcome ? ` (${outcome})` : ''}\n— ${where}`;
+    }
+  }
+  const src = itemSource(top, excerpt, conf(top));
+  const more = scored
+    .slice(1)
+    .filter((s) => s.coverage >= 0.4 && !(s.item.meeting_id === it.meeting_id && s.item.position === it.position))
+    .slice(0, 3)
+    .map((s) => itemSource(s, s.item.decision ?? s.item.title, conf(s)));
+  return Answer.parse({ answered: true, intent, text, sources: [src], lang, sourceLine: sourceLine(src, lang), more, item: fullItem(it) });
+}
+
+function dontKnow(ctx: Ctx, intent: AnswerIntent, _groups: TermGroup[], scored: Scored[]): Answer {
+  const { lang } = ctx;
+  const near = scored.filter((s) => s.coverage >= 0.34).slice(0, 3);
+  let text: string = T.dontKnow[lang];
+  if (near.length) text += `\n${T.nearest[lang]}\n${near.map((s) => `• ${s.item.forum}, ${fmtDate(s.item.meeting_date, lang)}, ${T.item[lang]} ${s.item.number}: ${s.item.title}`).join('\n')}`;
+  const more = near.map((s) => itemSource(s, s.item.decision ?? s.item.title, 0.6 * s.coverage + 0.4 * s.passageCoverage));
+  return plain(false, intent, text, lang, { more });
+}

@@ -1,0 +1,146 @@
+import { findForumMentions, forumKey, forumKeys, type Forum } from '../store/forums';
+import { resolveTime, type TimeRef } from './dates';
+import { englishOf, rewritePhrases } from './lexicon';
+import type { AnswerType } from './retrieve';
+import { detectLanguage, editDistance, normalize, skel, STOPWORDS, tokenize } from './text';
+
+/**
+ * Question understanding: language, intent, the meeting facets asked for, forum, time and topic words.
+ * Pure: the forums to choose from are passed in.
+ */
+
+export type Intent = 'help' | 'next_meeting' | 'meeting' | 'agenda' | 'decision' | 'fact' | 'unknown';
+export type Facet = 'time' | 'place' | 'participants' | 'absent';
+
+export interface Understood {
+  question: string;
+  lang: 'da' | 'en';
+  intent: Intent;
+  /** For intent 'meeting': what about the meeting (several may be asked at once). */
+  facets: Facet[];
+  answerType: AnswerType;
+  forums: Forum[];
+  time: TimeRef;
+  /** Folded topic words (stop words, intent words, forum and time words removed). */
+  topic: string[];
+  /** Folded question after phrase rewriting (for diagnostics). */
+  folded: string;
+}
+
+// Patterns run on folded text (skel): æ→a, ø→o, å→a, aa→a, ae→a, oe→o.
+const HELP = /^(?:hjalp|hjelp|hjalpe|help|hj?lp|hj[ae]lp|halp|hjaelp|hvad kan du(?: svare pa| hjalpe med)?|what can you do|how do i use (?:you|this)|kommandoer|commands|vejledning|guide|eksempler|examples|\?+|hej|hello|hi|hey|goddag|godmorgen|start|menu)[\s?!.]*$/;
+
+const ABSENT = /\b(?:afbud|afbudt|fravar\w*|forhindr\w*|meldt fra|meldte fra|udeblev|absent\w*|absence|apolog\w*|regrets|missing|not present|not attend\w*|did not come|didn t attend|couldn t attend|ikke (?:med|til stede|deltog|deltage|var med|kom)|manglede|hvem var vak|var ikke)\b/;
+const PARTICIPANTS = /\b(?:deltog|deltagere|deltagerne|deltagerlist\w*|deltagerkreds\w*|hvem deltager|hvem deltage|til stede|tilstede|fremmodt\w*|attend\w*|attendees|participant\w*|present at|who was at|who were at|who was there|var med|hvem var (?:pa|til|med|der)|hvem sad|hvem var til stede|medlemmer til stede)\b/;
+const PLACE = /\b(?:modested\w*|motested|lokation\w*|lokale|adressen?|venue|where (?:was|is|will|did|does|do)\b[^?]*\b(?:meeting|held|take place|meet)|where\b[^?]*\bheld|location of|hvor (?:blev|var|holdtes|holdes|afholdtes|afholdes|foregik|foregar|er|skal|bliver|ligger|moder|modes|modtes|motes)\b[^?]*\b(?:mode\w*|motet|forum\w*|sdf|das|styregrupp\w*|kreds\w*|holdt|afholdt)|hvor (?:holdt|afholdt|modtes|motes|modes|moder)|hvilket sted|hvor (?:var|er) (?:vi|de)|hvor henne)\b/;
+const TIME = /\b(?:hvad tid|hvilket tidspunkt|klokken|hvornar pa dagen|starttidspunkt\w*|sluttidspunkt\w*|tidspunkt\w*|what time|how long|hvornar (?:var|er|blev|bliver|holdtes|afholdes|afholdtes|holdes|starter|startede|begynder|begyndte|slutter|sluttede|sluttet|foregik|lå|la)\b[^?]*\b(?:mode\w*|motet)\b|when (?:was|is|did|does|will)\b[^?]*\bmeeting|when did\b[^?]*\b(?:meet|start|end)|which date|what date|hvilken dato|hvilken dag|dato for (?:mode\w*|sidste|naste))/;
+const AGENDA = /\b(?:dagsorden\w*|agenda\w*|hvilke punkter|hvilke sager|punkterne|items? (?:on|at|were)|what (?:was|is|were) (?:on|discussed)|what did they discuss|hvad (?:var|er|stod|star|kom) (?:der )?pa|hvad blev (?:der )?(?:behandlet|droftet|drøftet)|hvad handlede|what happened at|hvad skete der pa|topics?|emner)\b/;
+const DECISION = /\b(?:beslut\w*|vedtag\w*|vedtog|aftalt\w*|aftalte|godkend\w*|godkendt\w*|konklu\w*|udfald\w*|resultat\w*|tiltradt\w*|tiltradte|bakket op|opbakning|besluttede|tog stilling|stilling til|decid\w*|decision\w*|agree\w*|approv\w*|conclu\w*|outcome|resolv\w*|endorse\w*|rejected|afvist|afviste|hvad skete der med|what happened (?:to|with)|hvad mente|hvad sagde|what did\b[^?]*\bsay|hvordan gik det med|what became of)\b/;
+const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what|hvad|hvor|where|er der|is there|are there|kommende|upcoming|next|naste)\b/;
+
+/** Words that say what kind of question it is, or name a meeting in general: not topic words. */
+const INTENT_WORDS = new Set(
+  (
+    'mode moder modet moderne modes modtes motet moders meeting meetings meet met held hold holdt afholdt afholdes holdes afholdtes foregik foregar ' +
+    'forum forummet forums fora forumet udvalg udvalget kreds kredsen ' +
+    'beslut besluttet besluttede beslutning beslutningen beslutninger beslutte vedtaget vedtog vedtage aftalt aftalte godkendt godkendte godkende godkendelse ' +
+    'konkluderet konklusion konklusionen udfald udfaldet resultat resultatet tiltradt tiltradte opbakning bakket stilling tog ' +
+    'decide decided decides decision decisions agreed agree approved approve approval concluded conclusion outcome resolved endorsed rejected happened became ' +
+    'afbud fravar fravarende forhindret udeblev absent absence apologies apology regrets missing deltog deltagere deltagerne deltager deltage attended attend attendees participants participant present ' +
+    'sted modested lokation lokale adresse venue location where hvor tid tidspunkt klokken time date dato dag day ' +
+    'punkter punkterne punkt punktet item items emner topics topic ' +
+    'naste kommende next upcoming sidste seneste forrige last latest previous recent foregaende ' +
+    'hvornar nar when hvilke hvilken hvilket which what who whom how hvem hvad ' +
+    'skete sket handlede discuss discussed droftet behandlet ' +
+    'mente sagde say said gik going went starte starter startede begynder begyndte slutter sluttede start end begin ' +
+    'igen again der there ' +
+    'kan du fortalle fortael fortaelle sig mig os info information oplysninger gerne vide know want ved ' +
+    'egentlig mon nogensinde gang helt lige bare venligst please thanks tak hej hi hello ' +
+    'referaterne'
+  ).split(/\s+/),
+);
+
+/** Topic words that should not be dropped even though a meeting word resembles them. */
+function isTopicWord(t: string): boolean {
+  if (t.length < 2) return false;
+  if (STOPWORDS.has(t) || INTENT_WORDS.has(t)) return false;
+  return true;
+}
+
+function answerTypeOf(f: string): AnswerType {
+  if (/\b(?:hvor mange|hvor stor(?:t|e)? (?:antal|del)|antal(?:let)?|how many|number of|count)\b/.test(f)) return 'count';
+  if (/\b(?:hvor meget|hvad koster|koster|hvad kostede|pris\w*|takst\w*|belob\w*|how much|cost\w*|price|rate|fee|amount|budget\w*|besparelse\w*|udgift\w*|underskud\w*)\b/.test(f)) return 'amount';
+  if (/\b(?:hvornar|nar|hvilken dato|hvilken dag|hvilket ar|when|what date|which date|dato|date|fra hvornar|since when)\b/.test(f)) return 'date';
+  if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
+  if (/\b(?:hvor|where)\b/.test(f)) return 'place';
+  if (/^(?:blev|er|var|har|skal|kan|did|was|were|is|are|has|have|will|do|does)\b/.test(f)) return 'yesno';
+  return 'other';
+}
+
+/** Forums named in the question: exact names, short names and aliases, then close spellings of long names. */
+export function findForums(forums: readonly Forum[], question: string): { forums: Forum[]; words: string[] } {
+  const mentions = findForumMentions(forums, question);
+  const found = new Map<string, Forum>();
+  const words: string[] = [];
+  for (const m of mentions) {
+    found.set(m.forum.id, m.forum);
+    words.push(...tokenize(m.text).map(skel));
+  }
+  if (!found.size) {
+    // typed with typos or inflected: "socialdirektorforummet", "socialdirektørfourm", "styregruppen"
+    const keys: Array<[string, Forum]> = [];
+    for (const f of forums) for (const k of forumKeys(f)) if (!k.includes(' ') && k.length >= 8) keys.push([k, f]);
+    for (const tok of tokenize(question)) {
+      const k = forumKey(tok);
+      if (k.length < 8) continue;
+      for (const [key, f] of keys) {
+        if (k === key || (k.startsWith(key) && k.length - key.length <= 3) || editDistance(k, key) <= (key.length >= 12 ? 2 : 1)) {
+          found.set(f.id, f);
+          words.push(skel(tok));
+        }
+      }
+    }
+  }
+  return { forums: [...found.values()], words };
+}
+
+export function understand(question: string, opts: { now?: Date | string; lang?: 'da' | 'en'; locale?: string; forums: readonly Forum[] }): Understood {
+  const norm = normalize(question).slice(0, 2000);
+  const detected = detectLanguage(norm);
+  const lang: 'da' | 'en' = opts.lang ?? detected ?? (opts.locale && /^en\b/i.test(opts.locale) ? 'en' : 'da');
+  let folded = rewritePhrases(tokenize(norm).map(skel).join(' '));
+  // keep "?" out; tokens joined by spaces
+  const time = resolveTime(folded, opts.now);
+  const { forums, words: forumWords } = findForums(opts.forums, question);
+  const fw = new Set(forumWords);
+  const rest = time.rest;
+
+  const facets: Facet[] = [];
+  if (PLACE.test(rest) || PLACE.test(folded)) facets.push('place');
+  if (TIME.test(folded)) facets.push('time');
+  if (PARTICIPANTS.test(folded)) facets.push('participants');
+  if (ABSENT.test(folded)) facets.push('absent');
+  const hasDecision = DECISION.test(folded);
+  const hasAgenda = AGENDA.test(folded) && !/\bgodkend|approv/.test(folded);
+
+  const restTokens = rest.split(' ').filter(Boolean);
+  let topic = restTokens.filter((t) => !fw.has(t) && isTopicWord(t));
+  // English words with no Danish gloss that are plain function words are dropped too
+  topic = topic.filter((t) => !(lang === 'en' && t.length <= 3 && !englishOf(t).length && !/^\d/.test(t)));
+  // a year that was read as a (soft) time filter stays a topic word only when there are other topic words
+  const softYear = time.filter?.soft ? time.filter.text : null;
+  if (softYear && topic.length === 1 && topic[0] === softYear) topic = [];
+
+  let intent: Intent;
+  if (HELP.test(norm.replace(/[!?.]+$/, '').trim()) || (!topic.length && /^(?:hjalp|help|hjelp)\b/.test(folded))) intent = 'help';
+  else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.length <= 1) intent = 'next_meeting';
+  else if (facets.length && !(facets.length === 1 && facets[0] === 'place' && topic.length >= 2 && !/\bmode|meeting|motet/.test(folded))) intent = 'meeting';
+  else if (hasAgenda && !hasDecision && topic.length <= 1) intent = 'agenda';
+  else if (hasDecision) intent = 'decision';
+  else if (topic.length) intent = 'fact';
+  else if (hasAgenda) intent = 'agenda';
+  else if (time.filter || time.relative || forums.length) intent = 'agenda';
+  else intent = 'unknown';
+
+  return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded };
+}
