@@ -37,6 +37,8 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
         },
       );
   };
+  // a stray rejection in a handler or worker is logged; the server keeps serving
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   return running;

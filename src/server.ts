@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'net';
 import restify from 'restify';
 import { isLocalMode, type Config } from './config';
+import { UserError } from './errors';
 import { createApp, type AppDeps, type CreateAppOptions } from './app';
 import { registerTabRoutes } from './tab/routes';
 import { registerBroadcastRoutes } from './broadcasts/routes';
@@ -75,7 +76,11 @@ export function createServer(deps: AppDeps, bot: TeamsBot, extraRoutes: RouteReg
     if (status >= 500) deps.log.error({ err, method: req.method, url: req.url }, 'request failed');
     else deps.log.info({ status, method: req.method, url: req.url, error: err.message }, 'request rejected');
     // never leak stack traces or internal messages in 5xx bodies
-    if (status >= 500) (err as { toJSON?: () => unknown }).toJSON = () => ({ code: 'InternalError', message: 'internal error' });
+    if (status >= 500) {
+      // restify would send a plain Error's message (and so its internals): make it a generic 500
+      err.statusCode = status;
+      (err as { toJSON?: () => unknown }).toJSON = () => ({ code: 'InternalError', message: 'internal error' });
+    }
     cb();
   });
   return server;
@@ -113,18 +118,28 @@ function lenientRoutes(server: restify.Server): restify.Server {
 /** Builds the app (unless `deps` is given), the bot and the server, and listens. Tests call this in-process. */
 export async function startServer(config: Config, opts: StartOptions & { deps?: AppDeps } = {}): Promise<RunningServer> {
   const deps = opts.deps ?? (await createApp(config, opts));
-  const bot = createTeamsBot(deps);
-  const server = createServer(deps, bot, opts.routes);
   const local = isLocalMode(config);
   const host = opts.host ?? (local ? '127.0.0.1' : '0.0.0.0');
   const port = opts.port ?? config.PORT;
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(port, host, () => {
-      server.server.off('error', reject);
-      resolve();
+  let bot: TeamsBot;
+  let server: restify.Server;
+  try {
+    bot = createTeamsBot(deps);
+    server = createServer(deps, bot, opts.routes);
+    await new Promise<void>((resolve, reject) => {
+      // restify re-emits the http server's errors (EADDRINUSE) on itself
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // nothing half-started stays behind (workers, the store we opened)
+    if (!opts.deps) await deps.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UserError(`port ${port} on ${host} is already in use (set PORT or use --port)`, 'port_in_use');
+    throw err;
+  }
   const actual = (server.server.address() as AddressInfo).port;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actual}`;
   if (local) {

@@ -252,7 +252,6 @@
         ? el('ol', { 'aria-label': t('agenda') }, ...items.map(function (i) { return el('li', { value: String(i.number), text: i.title }); }))
         : el('p', { className: 'muted', text: t('noAgenda') });
       var cal = el('a', { href: m.icsUrl, className: 'button', 'aria-label': t('calendarFor', heading), download: m.id + '.ics' }, t('calendar'));
-      cal.addEventListener('click', function (ev) { downloadIcs(ev, m); });
       ul.appendChild(el('li', { className: 'card meeting', 'data-meeting-id': m.id },
         el('h3', { text: heading }),
         el('p', { className: 'meta' },
@@ -262,20 +261,6 @@
         el('div', { className: 'actions' }, cal)));
     });
     box.appendChild(ul);
-  }
-
-  /** The tab's own .ics route needs the bearer token: fetch it and save the file. Other URLs open as links. */
-  function downloadIcs(ev, m) {
-    if (m.icsUrl.indexOf('/api/tab/') !== 0) return;
-    ev.preventDefault();
-    apiFetch(m.icsUrl).then(function (res) { return res.blob(); }).then(function (blob) {
-      var url = URL.createObjectURL(blob);
-      var a = el('a', { href: url, download: m.id + '.ics' });
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
-    }).catch(showError);
   }
 
   function fillFilters(me) {

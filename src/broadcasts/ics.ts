@@ -60,8 +60,9 @@ export function meetingIcs(m: StoredMeeting, opts: { baseUrl: string; now?: Date
   }
   cal.createEvent({
     id: `${m.id}@${host}`,
-    start: timed ? start.toJSDate() : start.startOf('day').toJSDate(),
-    end: timed ? end.toJSDate() : end.startOf('day').toJSDate(),
+    // luxon DateTimes in Copenhagen: ical-generator then writes local wall time with TZID (a JS Date would be UTC)
+    start: timed ? start : start.startOf('day'),
+    end: timed ? end : end.startOf('day'),
     allDay: !timed,
     timezone: ZONE,
     stamp: opts.now ?? new Date(),

@@ -119,6 +119,7 @@ export class DeliveryWorker {
     outboxEvents.off('enqueued', this.onEnqueued);
     this.wake?.();
     await this.loopDone;
+    this.pump(); // gives back rows still waiting for a slot
     const deadline = Date.now() + this.sendTimeoutMs + 1_000;
     while (this.inflight > 0 && Date.now() < deadline) await sleep(20);
     await this.db.query('delete from broadcast_workers where id = $1', [this.owner]).catch(() => undefined);
@@ -137,6 +138,12 @@ export class DeliveryWorker {
         await this.housekeeping();
         const free = this.concurrency - this.inflight;
         let claimed = 0;
+        // claim in batches (one query per batch, not per row) unless the worker is idle
+        const batch = Math.max(1, Math.min(16, Math.floor(this.concurrency / 4)));
+        if (free > 0 && free < batch && this.inflight > 0) {
+          await this.waitForWake(this.pollMs);
+          continue;
+        }
         if (free > 0) {
           const rows = await claimDeliveries(this.db, this.owner, Math.min(free, 100), this.leaseSeconds);
           claimed = rows.length;
@@ -219,39 +226,74 @@ export class DeliveryWorker {
     ];
   }
 
+  /**
+   * Claimed rows wait in `ready` until the throttle allows them. One pump hands them out: it books a slot
+   * at the moment a send really starts (not ahead of time), so a late timer or a busy event loop can only
+   * make sends later, never closer together than the limits. The row whose slot comes first goes first,
+   * so a conversation at its limit does not hold up the others.
+   */
+  private readonly ready: Array<{ row: ClaimedDelivery; keys: ThrottleKey[] }> = [];
+  private pumpTimer?: NodeJS.Timeout;
+
   private dispatch(row: ClaimedDelivery): void {
     this.inflight++;
     this.touched.add(row.broadcastId);
-    this.deliver(row)
-      .catch((err) => this.log.error({ err, deliveryId: row.id }, 'delivery bookkeeping failed'))
-      .finally(() => {
-        this.inflight--;
-        this.wake?.();
-      });
-  }
-
-  private async deliver(row: ClaimedDelivery): Promise<void> {
     if (row.conversationStatus !== 'active') {
-      await markFailed(this.db, row.id, this.owner, `conversation ${row.conversationStatus}`);
-      this.stats.failed++;
+      this.finish(row, markFailed(this.db, row.id, this.owner, `conversation ${row.conversationStatus}`).then(() => void this.stats.failed++));
       return;
     }
     const keys = this.keys(row);
     const now = this.now();
-    const at = this.limiter.reserve(keys, now);
-    if (at - now > this.maxThrottleWaitMs || !this.running) {
-      this.limiter.release(keys, at);
-      await releaseClaim(this.db, row.id, this.owner, at - now);
-      this.stats.released++;
+    const at = this.limiter.earliest(keys, now);
+    if (at - now > this.maxThrottleWaitMs) {
+      // too far away: give the row back instead of holding it (another instance or a later claim takes it)
+      this.finish(row, releaseClaim(this.db, row.id, this.owner, at - now).then(() => void this.stats.released++));
       return;
     }
-    if (at > now) await sleep(at - now);
-    if (!this.running) {
-      this.limiter.release(keys, at);
-      await releaseClaim(this.db, row.id, this.owner, 0);
-      this.stats.released++;
-      return;
+    this.ready.push({ row, keys });
+    this.pump();
+  }
+
+  private finish(row: ClaimedDelivery, p: Promise<unknown>): void {
+    p.catch((err) => this.log.error({ err, deliveryId: row.id }, 'delivery bookkeeping failed')).finally(() => {
+      this.inflight--;
+      this.wake?.();
+    });
+  }
+
+  private pump(): void {
+    if (this.pumpTimer) {
+      clearTimeout(this.pumpTimer);
+      this.pumpTimer = undefined;
     }
+    for (;;) {
+      if (this.ready.length === 0) return;
+      const now = this.now();
+      if (!this.running) {
+        for (const { row } of this.ready.splice(0)) this.finish(row, releaseClaim(this.db, row.id, this.owner, 0).then(() => void this.stats.released++));
+        return;
+      }
+      let best = -1;
+      let bestAt = Infinity;
+      for (let i = 0; i < this.ready.length; i++) {
+        const t = this.limiter.earliest(this.ready[i].keys, now);
+        if (t < bestAt) {
+          bestAt = t;
+          best = i;
+          if (t <= now) break;
+        }
+      }
+      if (bestAt > now) {
+        this.pumpTimer = setTimeout(() => this.pump(), Math.max(1, bestAt - now));
+        return;
+      }
+      const [{ row, keys }] = this.ready.splice(best, 1);
+      this.limiter.reserve(keys, now);
+      this.finish(row, this.deliver(row, keys));
+    }
+  }
+
+  private async deliver(row: ClaimedDelivery, keys: ThrottleKey[]): Promise<void> {
     const target: SendTarget & { threadId?: string | null } = {
       conversationId: row.conversationId,
       type: row.conversationType,

@@ -127,19 +127,21 @@ export function answerCard(answerIn: AnswerInput, lang: Lang, opts: { note?: str
   const others = rest.map((s) => ({ line: cap(sourceLine(s, lang), 300) })).filter((o) => o.line);
 
   const it = a.item;
-  const sections: Array<{ label: string; text: string }> = [];
+  let sections: Array<{ label: string; text: string }> = [];
   if (it) {
     const add = (label: string, v: string | null | undefined) => {
-      if (v && v.trim()) sections.push({ label, text: cap(v.trim(), 5000) });
+      if (v && v.trim()) sections.push({ label, text: v.trim() });
     };
     add(l.background, it.background ?? it.case);
     add(l.recommendation, it.recommendation);
     add(l.decision, it.decision);
     if (!sections.length) add(l.text, it.text);
     if (it.attachments?.length) add(l.attachments, it.attachments.join('\n'));
+    // the sections share one budget; the decision and recommendation are short, the background may be long
+    sections = sections.map((x) => ({ ...x, text: cap(x.text, Math.floor(ITEM_BUDGET / sections.length)) }));
   }
   const heading = it ? [it.number != null ? `${l.item} ${it.number}` : '', it.title ?? ''].filter(Boolean).join(': ') : '';
-  const text = cap(a.text.trim() || '…', 6000);
+  const text = cap(a.text.trim() || '…', 3000);
   const note = opts.note ?? '';
 
   const othersLabel = a.answered ? l.others : l.nearest;
@@ -147,7 +149,7 @@ export function answerCard(answerIn: AnswerInput, lang: Lang, opts: { note?: str
     .filter(Boolean)
     .join('\n\n');
   const card = renderCard('answer', AnswerCardData, {
-    fallbackText: plain,
+    fallbackText: cap(plain, 2000),
     text,
     hasNote: !!note,
     note,
@@ -159,8 +161,11 @@ export function answerCard(answerIn: AnswerInput, lang: Lang, opts: { note?: str
     item: { heading: heading || l.showItem, sections },
     labels: { others: othersLabel, showItem: l.showItem },
   });
-  return { card, text: plain };
+  return { card, text: cap(plain, 2000) };
 }
+
+/** Characters for the full item in "Vis hele punktet": with the rest, the card stays well below Teams' 28 kB. */
+const ITEM_BUDGET = 10_000;
 
 // ---- help --------------------------------------------------------------------------------------
 

@@ -51,6 +51,9 @@ function checked<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 export function registerMinutesCommands(program: Command): void {
+  // `meetings --forum X` and `meetings add --forum X` both exist: options belong to the command they follow.
+  // Commander needs this on every ancestor of `meetings`. (The root has no options of its own, so nothing else changes.)
+  program.enablePositionalOptions();
   program
     .command('parse <file>')
     .description('read an agenda or minutes document (text, HTML, Word, PDF) and print the meeting; stores nothing')

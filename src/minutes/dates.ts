@@ -44,8 +44,9 @@ const TEXT_RE = new RegExp(
 function valid(y: number | null, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1 || d > 31) return false;
   if (y !== null && (y < 1990 || y > 2100)) return false;
-  if (y !== null) return DateTime.fromObject({ year: y, month: m, day: d }).isValid;
-  return true;
+  const leap = y === null || (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  return d <= days;
 }
 
 function fixYear(y: number): number {
@@ -104,13 +105,26 @@ export function findDates(input: string): DateHit[] {
   return out;
 }
 
-const TIME_KL_RE = /\bkl\.?\s{0,3}(\d{1,2})(?:[:.](\d{2}))?(?:\s{0,3}(?:-|–|—|til)\s{0,3}(?:kl\.?\s{0,3})?(\d{1,2})(?:[:.](\d{2}))?)?/i;
+const TIME_KL_RE = /\bkl\.?\s{0,3}(\d{1,2})(?:[:.](\d{2}))?(?:\s{0,3}(?:-|–|—|til)\s{0,3}(?:ca\.?\s{0,3})?(?:kl\.?\s{0,3})?(\d{1,2})(?:[:.](\d{2}))?)?/i;
 const TIME_RANGE_RE = /(?<![\d.:])(\d{1,2})[:.](\d{2})(?::\d{2})?\s{0,3}(?:-|–|—|til)\s{0,3}(\d{1,2})[:.](\d{2})(?![\d])/;
 const TIME_COLON_RE = /(?<![\d.:])(\d{1,2}):(\d{2})(?::\d{2})?(?![\d])/;
 const TIME_FRA_RE = /\bfra\s{1,3}(\d{1,2})(?:[:.](\d{2}))?\s{1,3}til\s{1,3}(\d{1,2})(?:[:.](\d{2}))?/i;
 
-/** A time or time range: "kl. 9.00-12.00", "Kl. 08:30", "16:00", "13.00 - 15.30". */
-export function findTimes(input: string): { start: HM | null; end: HM | null } {
+const TIME_DOT_RE = /^\D{0,20}?(?<![\d.:])(\d{1,2})\.(\d{2})(?![\d.])/;
+
+/**
+ * A time or time range: "kl. 9.00-12.00", "Kl. 08:30", "16:00", "13.00 - 15.30". With `loose`, a bare
+ * "17.00" counts too (only for text that is known to hold a time, dates already removed).
+ */
+export function findTimes(input: string, loose = false): { start: HM | null; end: HM | null } {
+  const r = findTimesStrict(input);
+  if (r.start || !loose) return r;
+  const m = TIME_DOT_RE.exec(input.slice(0, 200));
+  if (m && validTime(+m[1], +m[2])) return { start: { h: +m[1], m: +m[2] }, end: null };
+  return r;
+}
+
+function findTimesStrict(input: string): { start: HM | null; end: HM | null } {
   const s = input.length > 2000 ? input.slice(0, 2000) : input;
   let m = TIME_KL_RE.exec(s);
   if (m) {
@@ -172,4 +186,16 @@ export function withYear(hit: DateHit, ref: YMD | null): YMD | null {
   if (day < refDay - 31) y += 1;
   if (!valid(y, hit.m, hit.d)) return null;
   return { y, m: hit.m, d: hit.d };
+}
+
+/** End offset of the last date or time expression in a string (0 when there is none). */
+export function dateTimeEnd(input: string): number {
+  const s = input.length > 2000 ? input.slice(0, 2000) : input;
+  let end = 0;
+  for (const h of findDates(s)) end = Math.max(end, h.end);
+  for (const re of [TIME_KL_RE, TIME_FRA_RE, TIME_RANGE_RE, TIME_COLON_RE]) {
+    const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    for (const m of s.matchAll(g)) end = Math.max(end, m.index! + m[0].length);
+  }
+  return end;
 }

@@ -118,6 +118,29 @@ function inlineText(node: DomNode, depth = 0): string {
   return s;
 }
 
+const STRUCTURE = new Set(['p', 'div', 'table', 'ul', 'ol', 'dl', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'blockquote', 'pre']);
+
+function hasBlocks(node: DomNode, depth: number): boolean {
+  if (depth > 50) return false;
+  let brs = 0;
+  let paras = 0;
+  for (const c of node.children ?? []) {
+    if (c.type !== 'tag') continue;
+    if (c.name && STRUCTURE.has(c.name)) {
+      // a single short <p> in a cell is still a cell value
+      if (c.name === 'p' || c.name === 'div') {
+        const t = inlineText(c).trim();
+        if (t.length > 200 || hasBlocks(c, depth + 1) || ++paras >= 2) return true;
+        continue;
+      }
+      return true;
+    }
+    if (c.name === 'br' && ++brs > 2) return true;
+    if (hasBlocks(c, depth + 1)) return true;
+  }
+  return false;
+}
+
 function walk(node: DomNode, out: Out, depth: number, listCtx: { ordered: boolean; n: number } | null) {
   if (depth > 300) return;
   if (node.type === 'text') {
@@ -143,6 +166,15 @@ function walk(node: DomNode, out: Out, depth: number, listCtx: { ordered: boolea
   }
   if (name === 'tr') {
     out.flush();
+    const tds = kids.filter((c) => c.type === 'tag' && (c.name === 'td' || c.name === 'th'));
+    if (tds.some((c) => hasBlocks(c, 0))) {
+      // a layout table: cells hold paragraphs and headings, walk them as blocks
+      for (const c of tds) {
+        walk(c, out, depth + 1, null);
+        out.flush();
+      }
+      return;
+    }
     const cells: string[] = [];
     for (const c of kids) if (c.type === 'tag' && (c.name === 'td' || c.name === 'th')) cells.push(inlineText(c).replace(/\s+/g, ' ').trim());
     while (cells.length && !cells[cells.length - 1]) cells.pop();
@@ -182,6 +214,7 @@ function walk(node: DomNode, out: Out, depth: number, listCtx: { ordered: boolea
   const block = BLOCK.has(name) || name === 'td' || name === 'th';
   if (block) out.flush();
   for (const c of kids) walk(c, out, depth + 1, listCtx && name !== 'li' ? listCtx : null);
+  if (!block && (name === 'span' || name === 'label' || name === 'time' || name === 'abbr') && out.cur && !/\s$/.test(out.cur)) out.cur += ' ';
   if (block) {
     if (name === 'p' || name === 'table' || name === 'section' || name === 'article' || name === 'blockquote') out.blank();
     else out.flush();

@@ -46,7 +46,6 @@ const SECTION_PREFIXES: Array<[string, SectionKind]> = [
   ['beslutning (', 'decision'],
   ['beslutning - ', 'decision'],
   ['udvalgets beslutning ', 'decision'],
-  ['referat fra mødet den ', 'decision'],
   ['bilag til ', 'attachments'],
   ['bilag vedr', 'attachments'],
   ['indstilling fra ', 'recommendation'],
@@ -88,6 +87,15 @@ export function lookupLabel<T>(index: Map<string, T>, text: string, fuzzy = true
   return best;
 }
 
+/** Background labels that are also ordinary sub-headings: they switch to the background but stay in its text. */
+const WEAK_BACKGROUND = new Set(
+  ['vurdering', 'økonomi', 'økonomiske konsekvenser', 'økonomi og finansiering', 'lovgrundlag', 'retsgrundlag', 'lovgivning', 'høring', 'kommunikation', 'tidsplan', 'videre proces', 'sagens gang', 'formål', 'orientering', 'sagen', 'uddybning', 'indhold', 'sammenfatning', 'problemstilling', 'beskrivelse', 'administrationens vurdering', 'forvaltningens vurdering', 'forvaltningens bemærkninger'].map((w) => w),
+);
+
+export function isWeakBackgroundLabel(line: string): boolean {
+  return WEAK_BACKGROUND.has(key(stripBullet(line.replace(/\t+/g, ' ')).replace(/^#+\s*/, '')).replace(/:$/, ''));
+}
+
 export interface SectionLabel {
   kind: SectionKind;
   /** text on the same line after the label ("Referat: Godkendt" → "Godkendt"), or '' */
@@ -96,8 +104,20 @@ export interface SectionLabel {
   prefix: boolean;
 }
 
-/** Recognises a section label line; null when the line is ordinary text. */
+const labelMemo = new Map<string, SectionLabel | null>();
+
+/** Recognises a section label line; null when the line is ordinary text. Memoised per line text. */
 export function matchSectionLabel(line: string): SectionLabel | null {
+  if (line.length > 200) return null;
+  const hit = labelMemo.get(line);
+  if (hit !== undefined) return hit;
+  if (labelMemo.size > 50000) labelMemo.clear();
+  const r = matchSectionLabelUncached(line);
+  labelMemo.set(line, r);
+  return r;
+}
+
+function matchSectionLabelUncached(line: string): SectionLabel | null {
   const t = stripBullet(line.replace(/\t+/g, ' ')).replace(/^#+\s*/, '');
   if (!t || t.length > 200) return null;
   // "Label: rest" / "Label rest" after a colon
@@ -121,6 +141,7 @@ export type HeaderField =
   | 'meeting'
   | 'location'
   | 'date'
+  | 'dateplace'
   | 'time'
   | 'start'
   | 'end'
@@ -135,7 +156,8 @@ export const HEADER_LABELS: Record<HeaderField, string[]> = {
   forum: ['udvalg', 'forum', 'mødeforum', 'organ', 'bestyrelse', 'styregruppe', 'råd', 'udvalg/forum', 'kreds', 'navn på udvalg', 'committee'],
   meeting: ['møde', 'mødetitel', 'titel', 'mødenavn', 'meeting', 'mødetype'],
   location: ['sted', 'mødested', 'lokation', 'lokale', 'mødelokale', 'adresse', 'location', 'placering', 'mødeadresse', 'hvor'],
-  date: ['dato', 'mødedato', 'tid', 'tidspunkt', 'dato og tid', 'dato og tidspunkt', 'tid og sted', 'mødetid', 'afholdt', 'afholdes', 'date', 'dag', 'mødedag', 'dato/tid', 'hvornår'],
+  dateplace: ['tid og sted', 'dato og sted', 'tidspunkt og sted', 'sted og tid', 'mødetid og sted', 'tid og mødested'],
+  date: ['dato', 'mødedato', 'tid', 'tidspunkt', 'dato og tid', 'dato og tidspunkt', 'mødetid', 'afholdt', 'afholdes', 'date', 'dag', 'mødedag', 'dato/tid', 'hvornår'],
   time: ['mødetidspunkt', 'klokkeslæt', 'kl', 'mødestart', 'tidsrum'],
   start: ['starttidspunkt', 'start', 'starttid', 'begyndelse', 'mødestart kl', 'fra'],
   end: ['sluttidspunkt', 'slut', 'sluttid', 'mødeslut', 'afsluttet', 'til', 'mødet sluttede', 'mødet slut'],
@@ -155,7 +177,19 @@ for (const [kind, words] of Object.entries(HEADER_LABELS) as Array<[HeaderField,
   for (const w of words) HEADER_INDEX.set(labelKey(w), kind);
 
 /** Matches a header label ("Sted", "MØDESTED:", "Lokation"), tolerant of case and small typos. */
+const headerMemo = new Map<string, HeaderField | null>();
+
 export function matchHeaderLabel(text: string): HeaderField | null {
+  if (text.length > 60) return null;
+  const hit = headerMemo.get(text);
+  if (hit !== undefined) return hit;
+  if (headerMemo.size > 50000) headerMemo.clear();
+  const r = matchHeaderLabelUncached(text);
+  headerMemo.set(text, r);
+  return r;
+}
+
+function matchHeaderLabelUncached(text: string): HeaderField | null {
   const t = text.replace(/^#+\s*/, '').trim();
   if (!t || t.length > 40) return null;
   // a single-letter typo in a 3-letter word would be too loose: only exact for short labels
@@ -173,10 +207,17 @@ export const LIST_HEADERS = [
 ];
 const LIST_INDEX = new Map<string, true>(LIST_HEADERS.map((w) => [labelKey(w), true]));
 
+const listMemo = new Map<string, boolean>();
+
 export function isListHeader(text: string): boolean {
+  if (text.length > 200) return false;
+  const hit = listMemo.get(text);
+  if (hit !== undefined) return hit;
+  if (listMemo.size > 50000) listMemo.clear();
   const t = stripBullet(text.replace(/\t.*$/, '')).replace(/^#+\s*/, '');
-  if (t.length > 50) return false;
-  return lookupLabel(LIST_INDEX, t, true) !== null;
+  const r = t.length <= 50 && lookupLabel(LIST_INDEX, t, true) !== null;
+  listMemo.set(text, r);
+  return r;
 }
 
 /** Header labels that may appear inline in a flattened header ("Møde X Tid 7. juni Sted Y"). */

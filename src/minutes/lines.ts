@@ -16,7 +16,7 @@ export interface Line {
 
 const MD_LINK_RE = /!?\[([^\]\n]{0,600})\]\([^()\n]{0,600}\)/g;
 const TAG_RE = /<\/?[a-zA-Z][^<>\n]{0,400}>/g;
-const SEPARATOR_RE = /^[\s\-_=|–—*#~.·•]*$/;
+const SEPARATOR_RE = /^[\s\-_=|–—*#~.·•:+]*$/;
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—' };
 
 function decodeEntities(s: string): string {
@@ -72,8 +72,13 @@ const SECTION_TOKEN_RE = new RegExp(`(?<=\\s)(${FLAT_SECTION_TOKENS.map(escapeRe
 const LIST_TOKENS = new Set(['Sager til behandling', 'Sager til orientering', 'Sager til beslutning', 'Dagsorden', 'Indholdsfortegnelse', 'PUNKTER', 'Punkter']);
 
 /** A header flattened onto one line: "Møde i X Møde X Tid 7. juni … Sted … Deltagere … Afbud …". */
+const QUICK_HEADER = [' Tid ', ' Sted ', ' Deltagere ', ' Afbud ', ' Dato ', ' Mødested ', ' Mødedato ', ' Lokation ', ' Medlemmer ', ' Fraværende ', ' STED ', ' Udvalg ', ' UDVALG ', ' Til stede ', ' Starttidspunkt ', ' STARTTIDSPUNKT ', ' Mødetidspunkt '];
+
 function unflattenHeader(line: string): string[] | null {
   if (line.length < 80) return null;
+  let quick = 0;
+  for (const q of QUICK_HEADER) if (line.indexOf(q) >= 0 && ++quick >= 3) break;
+  if (quick < 3) return null;
   const found = new Set<string>();
   const positions: Array<[number, string]> = [];
   for (const m of line.matchAll(HEADER_TOKEN_RE)) {
@@ -124,13 +129,32 @@ function unflattenItem(line: string): string[] | null {
   return out;
 }
 
+const INLINE_LABEL_RE =
+  /(?<=^|[\s\d.,;)|·•–-])(Dato|Mødedato|Tid|Tidspunkt|Mødetidspunkt|Sted|Mødested|Lokation|Lokale|Afbud|Fraværende|Deltagere|Til stede|Medlemmer|Udvalg|Starttidspunkt|Sluttidspunkt|Start|Slut|Referent|Formand|Mødeleder)\s?:/gi;
+
+/** "Dato: 12-03-2018 Tid: 15:00 Sted: Rådhuset" → one line per label (needs at least two labels). */
+function splitInlineLabels(line: string): string[] | null {
+  if (line.length < 12 || line.length > 2000 || line.indexOf(':') < 0) return null;
+  const cuts: number[] = [];
+  for (const m of line.matchAll(INLINE_LABEL_RE)) cuts.push(m.index!);
+  if (cuts.length < 2) return null;
+  // the first label must start the line (after bullets/spaces), otherwise this is running text
+  if (line.slice(0, cuts[0]).replace(/[\s|·•–-]+/g, '') !== '') return null;
+  const out: string[] = [];
+  for (let i = 0; i < cuts.length; i++) {
+    const seg = line.slice(cuts[i], i + 1 < cuts.length ? cuts[i + 1] : line.length).replace(/[\s|·•–,;-]+$/, '').trim();
+    if (seg) out.push(seg);
+  }
+  return out;
+}
+
 /** Text → lines. `text` may be plain text, markdown-ish output of the HTML converter, or PDF text. */
 export function toLines(input: string): Line[] {
   const text = normalizeText(input);
   const out: Line[] = [];
   const push = (raw0: string, level = 0) => {
     let raw = raw0.replace(/[ \u00a0]+$/g, '').replace(/^[ ]+/, '');
-    raw = raw.replace(/^\t+/, '').trim();
+    raw = raw.replace(/^\t+/, '').trim().replace(/ {3,}/g, '\t');
     if (raw && SEPARATOR_RE.test(raw.replace(/\t/g, ''))) raw = '';
     const t = raw.replace(/\t+/g, ' ').replace(/ {2,}/g, ' ').trim();
     out.push({ raw: t ? raw : '', text: t, level });
@@ -145,6 +169,11 @@ export function toLines(input: string): Line[] {
       line = h[2];
     }
     if (line.indexOf('](') >= 0) line = line.replace(MD_LINK_RE, '$1');
+    // markdown table row "| Tid | 25. maj 2020 |" → tab-separated cells
+    if (/^\s*\|.*\|.*\|\s*$/.test(line) && line.length < 5000) {
+      const cells = line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+      line = cells.join('\t');
+    }
     if (line.indexOf('<') >= 0 && /<(ol|ul|li)\b/i.test(line)) {
       // boxed list remnants: "Group\t<ol …>1. A2. B"
       const parts = line.split(/<(?:ol|ul)\b[^<>\n]{0,400}>/i);
@@ -162,6 +191,11 @@ export function toLines(input: string): Line[] {
     }
     if (line.indexOf('<') >= 0) line = line.replace(TAG_RE, ' ');
     line = decodeEntities(line);
+    const multi = splitInlineLabels(line);
+    if (multi) {
+      for (const l of multi) push(l, level);
+      continue;
+    }
     const flatHeader = unflattenHeader(line);
     if (flatHeader) {
       for (const l of flatHeader) {

@@ -20,6 +20,7 @@ const APPROVE = new RegExp(
 const REJECT = new RegExp(
   `(?:\\bikke\\s+(?:${W}){0,2}?(?:godk\\w*|tiltr\\S*|vedtag\\S*|imødekom\\S*|bevilg\\S*|opbakning|accepter\\S*|anbefal\\S*|bakke\\S* op)` +
     `|\\b(?:godkendte|godkender|tiltrådte|tiltræder|vedtog)\\s+(?:${W}){0,3}?ikke\\b` +
+    '|\\b(?:anbefales|godkendes|tiltrædes|imødekommes|vedtages|bevilges|anbefaler|kan)\\s+ikke\\b(?!\\s+(?:blot|kun|alene))' +
     '|\\bafvist|\\bafviste|\\bafvises|\\bforkastet|\\bforkastede|\\bnej til|\\bingen opbakning|\\bstemte nej)',
 );
 const POSTPONE = /\b(?:udsæt\S*|udsat|udskudt|udskydes|genoptages|tages op (?:igen |på ny )?på (?:et |det )?(?:senere|næste|kommende)|behandles på (?:et |det )?(?:senere|næste|kommende)|blev ikke behandlet|nåede ikke|ikke nået|sendes tilbage|taget af dagsordenen)/;

@@ -5,8 +5,8 @@
  * next meeting. Pure and synchronous; linear-ish in the input.
  */
 import { UserError } from '../errors';
-import { danishDate, findDates, findTimes, formatDate, formatLocal, withYear, type DateHit, type HM, type YMD } from './dates';
-import { type HeaderField, isListHeader, matchHeaderLabel, matchSectionLabel, type SectionKind } from './labels';
+import { danishDate, dateTimeEnd, findDates, findTimes, formatDate, formatLocal, withYear, type DateHit, type HM, type YMD } from './dates';
+import { type HeaderField, isListHeader, isWeakBackgroundLabel, matchHeaderLabel, matchSectionLabel, type SectionKind } from './labels';
 import { type Line, toLines } from './lines';
 import type { Item, Meeting, Person } from './model';
 import { classifyOutcome } from './outcome';
@@ -14,6 +14,7 @@ import { absentFromRemarks, parsePeople } from './people';
 import { cleanBlock, collapseSpaces, diceSimilarity, fold, key, stripBullet, titleSimilarity, tokens } from './text';
 
 export const MAX_TEXT_CHARS = 10 * 1024 * 1024;
+const MAX_ITEMS = 400;
 
 export interface ParseOptions {
   fileName?: string;
@@ -44,7 +45,17 @@ export function cleanTitle(t: string): string {
   return s;
 }
 
-export function parseNumbered(text: string): Numbered | null {
+const TABLE_NUM_RE = /^(\d{1,3})\s*[.)]?\t+([^\t]+)/;
+
+export function parseNumbered(text: string, raw?: string): Numbered | null {
+  // a table row: "1.<TAB>Godkendelse af dagsorden<TAB>3"
+  if (raw && raw.indexOf('\t') > 0) {
+    const tm = TABLE_NUM_RE.exec(stripBullet(raw));
+    if (tm) {
+      const title = cleanTitle(tm[2]);
+      if (title && TITLE_START_RE.test(title) && !/^\d/.test(title)) return { num: +tm[1], title, strong: true };
+    }
+  }
   const t = stripBullet(text);
   if (!t || t.length > 320) return null;
   let m = PREFIX_NUM_RE.exec(t);
@@ -54,7 +65,7 @@ export function parseNumbered(text: string): Numbered | null {
   }
   m = DOT_NUM_RE.exec(t);
   if (m) {
-    const rest = m[4];
+    const rest = raw && raw.indexOf('\t') > 0 ? (stripBullet(raw).replace(/^\d{1,3}\s*[.)]\s*/, '').split('\t').find((c) => c.trim()) ?? m[4]).trim() : m[4];
     if (/^\d/.test(rest)) return null; // "1.1", "2.085"
     if (!TITLE_START_RE.test(rest)) return null;
     const title = cleanTitle(rest);
@@ -97,6 +108,21 @@ function prevNonBlank(lines: Line[], i: number, limit = 6): number {
   return -1;
 }
 
+/** "Godkendelse af dagsorden 3" in a table of contents: drop the page numbers when most entries have them. */
+function stripPageNumbers(entries: Entry[]): void {
+  const nums = entries.map((e) => /\s(\d{1,3})$/.exec(e.title));
+  const have = nums.filter(Boolean).length;
+  if (have < Math.max(2, entries.length * 0.6)) return;
+  let prev = 0;
+  for (const m of nums) if (m) {
+    if (+m[1] < prev) return;
+    prev = +m[1];
+  }
+  entries.forEach((e, k) => {
+    if (nums[k]) e.title = e.title.replace(/\s+\d{1,3}$/, '');
+  });
+}
+
 /** The first run of numbered lines that reads like an agenda list (entries follow each other densely). */
 function findList(lines: Line[], numbered: Array<Numbered | null>): ListBlock | null {
   const n = lines.length;
@@ -110,7 +136,7 @@ function findList(lines: Line[], numbered: Array<Numbered | null>): ListBlock | 
         const set = new Set<number>([i]);
         let k = j;
         let last = i;
-        while (k > 0 && k < n && /^[-•*·▪–]\s*\S/.test(lines[k].text) && lines[k].text.length < 300) {
+        while (k > 0 && k < n && /^[-•*·▪–]\s*\S/.test(lines[k].text) && lines[k].text.length < 300 && entries.length < MAX_ITEMS) {
           entries.push({ num: null, title: cleanTitle(stripBullet(lines[k].text)), line: k });
           set.add(k);
           last = k;
@@ -140,7 +166,7 @@ function findList(lines: Line[], numbered: Array<Numbered | null>): ListBlock | 
         }
       }
       const b = numbered[j];
-      if (!b || !b.strong || b.num <= prevNum || b.num > prevNum + 3 || !b.title) break;
+      if (!b || !b.strong || b.num <= prevNum || b.num > prevNum + 3 || !b.title || entries.length >= MAX_ITEMS) break;
       entries.push({ num: b.num, title: b.title, line: j });
       set.add(j);
       prevNum = b.num;
@@ -148,6 +174,7 @@ function findList(lines: Line[], numbered: Array<Numbered | null>): ListBlock | 
       k = j;
     }
     if (entries.length >= 2) {
+      stripPageNumbers(entries);
       const p = prevNonBlank(lines, i, 4);
       const headed = p >= 0 && isListHeader(lines[p].text);
       if (headed) set.add(p);
@@ -218,17 +245,21 @@ function alignList(lines: Line[], numbered: Array<Numbered | null>, list: ListBl
         continue;
       }
     }
-    const ft = tokens(l.text)[0];
+    const text = nb ? nb.title : l.text;
+    const ft = tokens(text)[0];
     const idxs = ft ? byFirst.get(ft) : undefined;
     if (!idxs) continue;
     for (const idx of idxs) {
       const e = entries[idx];
-      if (l.text.length > e.title.length * 1.6 + 20) continue;
-      const sim = titleSimilarity(l.text, e.title);
+      if (e.num !== null && nb) continue; // numbered on both sides but different numbers
+      if (text.length > e.title.length * 1.6 + 20) continue;
+      const sim = titleSimilarity(text, e.title);
       if (sim < 0.75) continue;
       if (matchSectionLabel(l.text) && sim < 1) continue;
+      const isolated = isIsolated(lines, i);
+      if (!isolated && sim < 1) continue;
       let score = 1 + 2 * sim;
-      if (!isIsolated(lines, i)) score -= 1.5;
+      if (!isolated) score -= 1.5;
       if (followedByStructure(lines, i, e.title)) score += 0.5;
       if (score > 0) cands.push({ line: i, entry: idx, score });
     }
@@ -307,6 +338,7 @@ function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: nu
     const nx = nextNonBlank(lines, i, 2);
     if (nx > 0 && numbered[nx] && numbered[nx]!.num === nb.num + 1 && !lines[i].level) score -= 0.7;
     cands.push({ line: i, num: nb.num, title: nb.title, score });
+    if (cands.length >= 3000) break;
   }
   if (!cands.length) return [];
   const best = new Float64Array(cands.length);
@@ -342,7 +374,7 @@ function unnumberedHeadings(lines: Line[], from: number, skip: Set<number>): Hea
     const l = lines[i];
     if (!l.level || !l.text || skip.has(i) || matchSectionLabel(l.text) || matchHeaderLabel(l.text) || isListHeader(l.text)) continue;
     const a = byLevel.get(l.level) ?? [];
-    a.push({ line: i, num: null, title: cleanTitle(l.text) });
+    if (a.length < MAX_ITEMS) a.push({ line: i, num: null, title: cleanTitle(l.text) });
     byLevel.set(l.level, a);
   }
   let pick: Heading[] = [];
@@ -370,6 +402,7 @@ function unnumberedHeadings(lines: Line[], from: number, skip: Set<number>): Hea
       }
       out.push({ line: i, num: null, title: cleanTitle(l.text) });
       sawLabel = true;
+      if (out.length >= MAX_ITEMS) break;
     }
   }
   return out;
@@ -423,6 +456,21 @@ function parseHeader(lines: Line[], from: number, to: number, skip: Set<number>,
     let label: HeaderField | null = null;
     let value = '';
     const tab = l.raw.indexOf('\t');
+    if (tab > 0 && i + 1 < to) {
+      const cells = l.raw.split('\t').map((c) => c.trim());
+      const labels = cells.map((c) => matchHeaderLabel(c.replace(/:$/, '')));
+      const j = nextNonBlank(lines, i, 2);
+      if (cells.length >= 2 && labels.every((x) => x) && j > 0 && j < to) {
+        const vals = lines[j].raw.split('\t').map((c) => c.trim());
+        if (vals.length === cells.length && !vals.some((v) => matchHeaderLabel(v))) {
+          labels.forEach((lb, k) => lb && lb !== 'ignore' && addField(fields, lb, vals[k]));
+          used.add(i);
+          used.add(j);
+          i = j;
+          continue;
+        }
+      }
+    }
     if (tab > 0) {
       label = matchHeaderLabel(l.raw.slice(0, tab));
       if (label) value = l.raw.slice(tab + 1).replace(/\t+/g, ' ').trim();
@@ -440,6 +488,17 @@ function parseHeader(lines: Line[], from: number, to: number, skip: Set<number>,
     if (!label) continue;
     used.add(i);
     if (label === 'ignore') continue;
+    if (value && (label === 'participants' || label === 'absent') && /(,|\bog)$/.test(value)) {
+      // a list wrapped onto following lines
+      let j = i + 1;
+      while (j < to && lines[j].text && !skip.has(j) && !isStopLine(lines, j, numbered) && j < i + 40) {
+        value += ' ' + lines[j].text;
+        used.add(j);
+        j++;
+        if (!/(,|\bog)$/.test(value)) break;
+      }
+      i = j - 1;
+    }
     if (!value) {
       // value on the following line(s)
       const multi = label === 'participants' || label === 'absent';
@@ -478,6 +537,8 @@ interface ItemParts {
   decision: string | null;
   attachments: string[];
   absent: Person[];
+  /** whether any section label was seen in the item */
+  labelled: boolean;
 }
 
 const ATTACHMENT_JUNK_RE = /\b(kan\s+(?:findes|ses|hentes|læses)|findes\s+her|klik\s+her|se\s+her|ingen\s+bilag)\b/i;
@@ -501,6 +562,7 @@ function parseItemBody(lines: Line[], from: number, to: number, title: string): 
   const inlineAttachments: string[] = [];
   let current: keyof typeof buckets = 'background';
   let skipNextMeta = false;
+  let labelled = false;
   for (let i = from; i < to; i++) {
     const l = lines[i];
     if (!l.text) {
@@ -524,7 +586,13 @@ function parseItemBody(lines: Line[], from: number, to: number, title: string): 
         buckets[current].push(t);
         continue;
       }
+      if (lab.kind === 'background' && !lab.rest && isWeakBackgroundLabel(t)) {
+        current = 'background';
+        buckets.background.push(t);
+        continue;
+      }
       current = lab.kind;
+      labelled = true;
       if (lab.rest) buckets[current].push(lab.rest);
       if (current === 'decision' && buckets.decision.length) buckets.decision.push('');
       continue;
@@ -551,6 +619,7 @@ function parseItemBody(lines: Line[], from: number, to: number, title: string): 
     decision: cleanBlock(buckets.decision),
     attachments,
     absent: absentText ? parsePeople(absentText) : [],
+    labelled,
   };
 }
 
@@ -558,8 +627,9 @@ function parseItemBody(lines: Line[], from: number, to: number, title: string): 
 // forum, title, dates
 
 const TITLE_START = /^(?:ekstraordinært\s+|ordinært\s+|konstituerende\s+)?(?:møde|referat|dagsorden|beslutningsprotokol|protokol|temamøde|seminar|døgnseminar|årsmøde|fællesmøde|online\s+møde|virtuelt\s+møde)\b/i;
-const FORUM_FROM_TITLE_RE = /\b(?:møde|mødet|referat|dagsorden|beslutningsprotokol|protokol|temamøde)(?:\s+del\s+\d+)?\s+(?:(?:af|fra|for|til)\s+(?:mødet?\s+)?)?(?:i|for|til|fra)\s+(.{2,160})/i;
-const FORUM_END_RE = /\s+(?:den|d\.|afholdt|afholdes|afklares|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag|kl\.|på|hos|per|pr\.|via)\b|\s+[-–—|]\s+|,|\s+\d{1,2}\.?\s*(?:[a-zæøå]+|\d)|\s+\d{4}|\s*\(|\s+\d{1,2}[-./]\d/i;
+const FORUM_FROM_TITLE_RE = /(?<![a-zæøåA-ZÆØÅ])(?:[a-zæøå-]*møde|mødet|referat|dagsorden|beslutningsprotokol|protokol)(?:\s+del\s+\d+)?\s+(?:(?:af|fra|for|til)\s+(?:mødet?\s+)?)?(?:i|for|til|fra)\s+(.{2,160})/i;
+const FORUM_END_RE =
+  /\s+(?:den|d\.|[Dd]en\s+(?=\d))\s*(?=\d|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)|\s+(?:[Aa]fholdt|afholdes|afklares|[Mm]andag|[Tt]irsdag|[Oo]nsdag|[Tt]orsdag|[Ff]redag|[Ll]ørdag|[Ss]øndag|kl\.|[Kk]l\.|per|pr\.|via|på|hos)(?=\s|$|[.,])|\s+[-–—|]\s+|,|\s+\d{1,2}\.?\s*(?:[a-zæøå]+|\d)|\s+\d{4}|\s*\(|\s+\d{1,2}[-./]\d/;
 const FORUM_WORD_RE = /(udvalg|forum|råd(et)?\b|kreds(en)?|styregruppe|bestyrelse|gruppe|komit|netværk|byråd|kommunalbestyrelse|regionsråd|kkr|das\b|samråd|direktion|forsamling|panel|følgegruppe|arbejdsgruppe|sekretariat|partnerskab|samarbejde)/i;
 const WRITTEN_RE = /\b(per\s+mail|pr\.?\s+mail|per\s+e-?mail|pr\.?\s+e-?mail|via\s+e-?mail|via\s+mail|skriftlig\s+procedure|skriftlig\s+behandling|skriftligt\s+møde|mailhøring|e-?mailhøring|afklares\s+per)\b/i;
 
@@ -575,6 +645,20 @@ function forumFromTitle(title: string | null): string | null {
   return f;
 }
 
+const DOC_WORDS = '(?:referat|dagsorden|beslutningsprotokol|protokol|mødereferat|beslutningsreferat|åben\\s+dagsorden|åbent\\s+referat|lukket\\s+dagsorden|tillægsdagsorden|ekstraordinært\\s+møde|møde)';
+const DOC_PREFIX_RE = new RegExp(`^${DOC_WORDS}(?:\\s+(?:for|fra|til|af|i))?\\s*[-–—:|,]?\\s*`, 'i');
+const DOC_SUFFIX_RE = new RegExp(`\\s*[-–—:|,(]\\s*${DOC_WORDS}\\b.*$`, 'i');
+
+/** "Dagsorden - Økonomiudvalget - 12.03.2018" → "Økonomiudvalget" */
+function stripDocWords(t: string): string {
+  let s = t.trim();
+  s = s.replace(DOC_PREFIX_RE, '');
+  s = s.replace(DOC_SUFFIX_RE, '');
+  s = s.replace(/\s*[-–—|,]\s*[^-–—|,]*\d[^-–—|,]*$/, '');
+  s = s.replace(/\s+(?:den|d\.)?\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}.*$/, '');
+  return s.replace(/[\s.:;,-]+$/, '').trim();
+}
+
 function cleanValue(v: string | null): string | null {
   if (!v) return null;
   const s = collapseSpaces(v.replace(/\n/g, ' ')).replace(/[\s,;]+$/, '');
@@ -587,6 +671,32 @@ interface When {
   date: YMD | null;
 }
 
+const PLACE_RE = /(\b\d{4}\s+[A-ZÆØÅ][a-zæøå]+|(?:vej|gade|allé|alle|plads|torv|stræde|boulevard|vænge|parken)\s+\d{1,4}\b|rådhus|mødelokale|\blokale\b|byrådssal|\bsalen\b|\bteams\b|\bskype\b|\bzoom\b|\bonline\b|videomøde|virtuelt|regionshuset|kommunehus)/i;
+
+/** A place written without a label in the first lines of the header (an address, "Rådhuset", "Teams"). */
+function unlabelledPlace(lines: Line[], headerEnd: number, skip: Set<number>, used: Set<number>): string | null {
+  let seen = 0;
+  for (let i = 0; i < headerEnd && seen < 14; i++) {
+    const l = lines[i];
+    if (!l.text || skip.has(i)) continue;
+    seen++;
+    if (used.has(i) || l.raw.indexOf('\t') >= 0 || l.text.length > 120 || l.level === 1) continue;
+    if (/:/.test(l.text) || findDates(l.text).length || /\bkl\.?\s*\d/i.test(l.text)) continue;
+    if (TITLE_START.test(l.text) || isListHeader(l.text) || matchHeaderLabel(l.text) || matchSectionLabel(l.text)) continue;
+    if (/^(deltagere|afbud|til stede|fraværende|referent)\b/i.test(l.text)) continue;
+    if (PLACE_RE.test(l.text) && !FORUM_WORD_RE.test(l.text.replace(/rådhus\w*/gi, ''))) return cleanValue(l.text)?.replace(/\.$/, '') ?? null;
+  }
+  return null;
+}
+
+/** "Torsdag d. 5. september 2019 kl. 13.30 - 16.00, Borgerhuset, lokale 3" → "Borgerhuset, lokale 3" */
+function placeAfterDateTime(v: string): string | null {
+  const end = dateTimeEnd(v);
+  if (end <= 0) return null;
+  const rest = v.slice(end).replace(/^[\s,.;:–-]+/, '').replace(/^(?:i|på|hos)\s+/i, '').trim();
+  return rest && /[A-Za-zÆØÅæøå]/.test(rest) ? cleanValue(rest) : null;
+}
+
 function dateOf(hit: DateHit | undefined, ref: YMD | null): YMD | null {
   if (!hit) return null;
   return withYear(hit, ref);
@@ -596,7 +706,7 @@ function removeSpan(s: string, h: DateHit): string {
   return s.slice(0, h.index) + ' ' + s.slice(h.end);
 }
 
-function computeWhen(fields: Fields, fallbacks: string[]): When {
+function computeWhen(fields: Fields, fallbacks: string[], yearRef: YMD | null): When {
   const startField = first(fields, 'start');
   const dateField = first(fields, 'date');
   const timeField = first(fields, 'time');
@@ -606,7 +716,9 @@ function computeWhen(fields: Fields, fallbacks: string[]): When {
   let endTime: HM | null = null;
   let endDate: YMD | null = null;
   let rangeEnd: YMD | null = null;
-  const sources = [startField, dateField, ...(fields.get('date')?.slice(1) ?? [])].filter((x): x is string => !!x);
+  const sources = [startField, dateField, ...(fields.get('date')?.slice(1) ?? []), first(fields, 'dateplace'), ...(fields.get('time') ?? [])].filter(
+    (x): x is string => !!x,
+  );
   for (const src of sources) {
     const hits = findDates(src).filter((h) => h.y !== null);
     if (!hits.length) continue;
@@ -615,8 +727,15 @@ function computeWhen(fields: Fields, fallbacks: string[]): When {
     const rangeM = /^(\d{1,2})\.?\s*(?:-|–|—|til|og)\s*(\d{1,2})\./.exec(src.slice(h.index, h.end));
     if (rangeM) rangeEnd = { y: h.y!, m: h.m, d: +rangeM[2] };
     if (h.time) startTime = h.time;
+    // "15-08-2016 09:00 - 15-08-2016 12:00"
+    const h2 = hits[1];
+    if (h2 && h2.time && h.time) {
+      endTime = h2.time;
+      endDate = { y: h2.y!, m: h2.m, d: h2.d };
+      break;
+    }
     const rest = removeSpan(src, h);
-    const t = findTimes(rest);
+    const t = findTimes(rest, true);
     if (!startTime && t.start) startTime = t.start;
     if (t.end) endTime = t.end;
     break;
@@ -635,10 +754,15 @@ function computeWhen(fields: Fields, fallbacks: string[]): When {
       break;
     }
   }
-  if (timeField) {
-    const t = findTimes(timeField);
-    if (!startTime && t.start) startTime = t.start;
-    if (!endTime && t.end) endTime = t.end;
+  for (const tf of [timeField, ...(fields.get('time')?.slice(1) ?? []), ...sources]) {
+    if (!tf || startTime) continue;
+    let rest = tf;
+    for (const h of findDates(tf).reverse()) rest = removeSpan(rest, h);
+    const t = findTimes(rest, true);
+    if (t.start) {
+      startTime = t.start;
+      if (!endTime && t.end) endTime = t.end;
+    }
   }
   if (endField) {
     const hits = findDates(endField);
@@ -646,16 +770,31 @@ function computeWhen(fields: Fields, fallbacks: string[]): When {
       endDate = dateOf(hits[0], date);
       if (hits[0].time) endTime = hits[0].time;
       else {
-        const t = findTimes(removeSpan(endField, hits[0]));
+        const t = findTimes(removeSpan(endField, hits[0]), true);
         if (t.start) endTime = t.start;
       }
     } else {
-      const t = findTimes(endField);
+      const t = findTimes(endField, true);
       if (t.start) endTime = t.start;
       else {
         const m = /^(\d{1,2})(?:[.:](\d{2}))?$/.exec(endField.trim());
         if (m) endTime = { h: +m[1], m: m[2] ? +m[2] : 0 };
       }
+    }
+  }
+  if (!date && yearRef) {
+    // a date without a year ("den 3. oktober"): the year of the nearest dated line (e.g. "Udgivet 06.10.2014")
+    for (const src of [...sources, ...fallbacks]) {
+      if (!src) continue;
+      const h = findDates(src).find((x) => x.y === null);
+      if (!h) continue;
+      let y = yearRef.y;
+      if (h.m * 31 + h.d > yearRef.m * 31 + yearRef.d + 62) y -= 1;
+      date = { y, m: h.m, d: h.d };
+      const t = findTimes(removeSpan(src, h), true);
+      if (!startTime && t.start) startTime = t.start;
+      if (!endTime && t.end) endTime = t.end;
+      break;
     }
   }
   if (!date) return { start: null, end: null, date: null };
@@ -721,7 +860,16 @@ export interface ParsedDocument {
 export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   const n = lines.length;
   const numbered: Array<Numbered | null> = new Array(n);
-  for (let i = 0; i < n; i++) numbered[i] = lines[i].text ? parseNumbered(lines[i].text) : null;
+  for (let i = 0; i < n; i++) numbered[i] = lines[i].text ? parseNumbered(lines[i].text, lines[i].raw) : null;
+  // a number alone on its line with the title on the next ("1." / "Godkendelse af dagsorden")
+  for (let i = 0; i < n; i++) {
+    const m = /^(?:punkt|pkt\.?|sag)?\s*(\d{1,3})\s*[.):]?$/i.exec(lines[i].text);
+    if (!m || numbered[i]) continue;
+    const j = nextNonBlank(lines, i, 2);
+    if (j < 0) continue;
+    const t = lines[j].text;
+    if (t.length <= 200 && TITLE_START_RE.test(t) && !matchSectionLabel(t) && !numbered[j] && !/[.]$/.test(t)) numbered[i] = { num: +m[1], title: cleanTitle(t), strong: true };
+  }
 
   // 1. agenda list and body headings
   let headings: Heading[] = [];
@@ -748,8 +896,8 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
     }
   }
   if (!headings.length) {
-    const skip = list ? list.lines : new Set<number>();
-    const chain = numberedChain(lines, numbered, list ? list.end : 0, skip);
+    // no list, or a "list" whose entries never reappear: the best chain over the whole text
+    const chain = numberedChain(lines, numbered, 0, new Set<number>());
     if (chain.length >= 1 && (!list || chain.length >= Math.min(2, list.entries.length))) headings = chain;
     else if (list) {
       headings = list.entries.map((e) => ({ line: -1, num: e.num, title: e.title }));
@@ -760,27 +908,33 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   if (!headings.length) {
     throw new UserError('no agenda items found: this does not look like an agenda or minutes', 'not_minutes');
   }
+  // no real meeting has more items than this; keeps pathological input fast
+  if (headings.length > MAX_ITEMS) headings = headings.slice(0, MAX_ITEMS);
 
   // 2. header region
   const bodyLines = headings.filter((h) => h.line >= 0).map((h) => h.line);
-  const firstBody = bodyLines.length && !listOnly ? Math.min(...bodyLines) : n;
+  const firstBody = bodyLines.length && !listOnly ? bodyLines.reduce((a, b) => Math.min(a, b), n) : n;
   const skip = new Set<number>(list ? list.lines : []);
   if (list) for (let i = list.start; i < list.end; i++) skip.add(i);
   const headerEnd = Math.min(firstBody, n);
-  const { fields } = parseHeader(lines, 0, headerEnd, skip, numbered);
+  const { fields, used: usedHeader } = parseHeader(lines, 0, headerEnd, skip, numbered);
 
   // 3. items
   const items: Item[] = [];
   const itemAbsent: Person[] = [];
+  const itemParts: ItemParts[] = [];
+  let anyLabels = false;
   const bodyHeadings = headings.filter((h) => h.line >= 0).sort((a, b) => a.line - b.line);
   const nextLine = new Map<number, number>();
   bodyHeadings.forEach((h, idx) => nextLine.set(h.line, idx + 1 < bodyHeadings.length ? bodyHeadings[idx + 1].line : n));
   let seq = 0;
   const usedNums = new Set<number>();
+  let maxUsed = 0;
   for (const h of headings) {
     seq++;
     let num = h.num ?? seq;
-    if (usedNums.has(num)) num = Math.max(...usedNums) + 1;
+    if (usedNums.has(num)) num = maxUsed + 1;
+    if (num > maxUsed) maxUsed = num;
     usedNums.add(num);
     let title = cleanTitle(h.title);
     let from = h.line + 1;
@@ -792,9 +946,23 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
         from = j + 1;
       }
     }
+    // a heading wrapped onto a second line ("Status på udmøntning af" / "sundhedsaftalen")
+    if (title && h.line >= 0 && title.length >= 20 && from < n && lines[from].text && from === h.line + 1) {
+      const c = lines[from].text;
+      const after = from + 1 < n ? lines[from + 1].text : '';
+      const dangling = /\b(?:af|for|til|i|og|med|om|på|fra|ved|vedr\.?|mellem|samt|under|efter|mod|over|the|of|–|-)$/i.test(title);
+      if (/^[a-zæøå]/.test(c) && c.length <= 100 && !/[.:;,]$/.test(c) && !/[.:;,]$/.test(title) && !matchSectionLabel(c) && (dangling || !after || matchSectionLabel(after))) {
+        title = cleanTitle(`${title} ${c}`);
+        from++;
+      }
+    }
     if (!title) title = `Punkt ${num}`;
     const parts: ItemParts =
-      h.line >= 0 ? parseItemBody(lines, from, nextLine.get(h.line) ?? n, title) : { background: null, recommendation: null, decision: null, attachments: [], absent: [] };
+      h.line >= 0
+        ? parseItemBody(lines, from, nextLine.get(h.line) ?? n, title)
+        : { background: null, recommendation: null, decision: null, attachments: [], absent: [], labelled: false };
+    if (parts.labelled) anyLabels = true;
+    itemParts.push(parts);
     itemAbsent.push(...parts.absent);
     items.push({
       number: num,
@@ -819,17 +987,26 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   const topLines: string[] = [];
   for (let i = 0; i < headerEnd && topLines.length < 12; i++) if (lines[i].text && !skip.has(i) && lines[i].raw.indexOf('\t') < 0) topLines.push(lines[i].text);
   const h1 = lines.slice(0, headerEnd).find((l) => l.level === 1 && l.text);
+  const titleLike = (t: string) => TITLE_START.test(t) && t.split(/\s+/).length >= 2 && t.length <= 200;
   if (!title) {
-    const cand = h1?.text ?? topLines.find((t) => TITLE_START.test(t) && t.split(/\s+/).length >= 2 && t.length <= 200 && !/\t/.test(t));
+    const cand = (h1 && titleLike(h1.text) ? h1.text : null) ?? topLines.find(titleLike);
     if (cand) title = cleanTitle(cand);
   }
-  if (!forum) forum = forumFromTitle(title) ?? forumFromTitle(topLines.find((t) => TITLE_START.test(t)) ?? null);
+  if (!forum) forum = forumFromTitle(title) ?? forumFromTitle(h1?.text ?? null);
   if (!forum) {
-    for (const t of topLines) {
-      if (t.length > 90 || /\t/.test(t) || /:/.test(t)) continue;
-      if (matchHeaderLabel(t) || isListHeader(t) || TITLE_START.test(t)) continue;
-      const stripped = t.replace(/\s*[-–—|,]\s*.*\d.*$/, '').trim();
-      if (FORUM_WORD_RE.test(stripped) && !findDates(stripped).length && stripped.split(/\s+/).length <= 8) {
+    for (const t of topLines.filter((x) => TITLE_START.test(x))) {
+      forum = forumFromTitle(t);
+      if (forum) break;
+    }
+  }
+  if (!forum) {
+    const cands = h1 ? [h1.text, ...topLines] : topLines;
+    for (const t of cands) {
+      if (t.length > 120 || /\t/.test(t) || /:/.test(t)) continue;
+      if (matchHeaderLabel(t) || isListHeader(t)) continue;
+      const stripped = stripDocWords(t);
+      if (!stripped || matchHeaderLabel(stripped) || isListHeader(stripped)) continue;
+      if (FORUM_WORD_RE.test(stripped) && !findDates(stripped).length && stripped.split(/\s+/).length <= 8 && /^[A-ZÆØÅ0-9]/.test(stripped)) {
         forum = stripped;
         break;
       }
@@ -837,11 +1014,21 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   }
   if (forum) forum = forum.replace(/^(?:i|for)\s+/i, '').replace(/[.:]+$/, '').trim() || null;
 
-  const when = computeWhen(fields, [title ?? '', ...topLines]);
+  let yearRef: YMD | null = null;
+  for (let i = 0; i < Math.min(n, 80) && !yearRef; i++) {
+    const h = lines[i].text ? findDates(lines[i].text).find((x) => x.y !== null) : undefined;
+    if (h) yearRef = { y: h.y!, m: h.m, d: h.d };
+  }
+  const when = computeWhen(fields, [title ?? '', ...topLines], yearRef);
   if (!title && forum && when.date) title = `Møde i ${forum} den ${danishDate(when.date)}`;
   else if (!title && forum) title = `Møde i ${forum}`;
 
-  const location = cleanValue(first(fields, 'location'))?.replace(/\.$/, '') ?? null;
+  let location = cleanValue(first(fields, 'location'))?.replace(/\.$/, '') ?? null;
+  if (!location) {
+    const dp = first(fields, 'dateplace');
+    if (dp) location = placeAfterDateTime(dp);
+  }
+  if (!location) location = unlabelledPlace(lines, headerEnd, skip, usedHeader);
 
   // people
   let participants: Person[] = [];
@@ -854,6 +1041,15 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   for (const v of fields.get('remarks') ?? []) absent.push(...absentFromRemarks(v));
   absent.push(...itemAbsent);
   absent = dedupePeople(absent);
+
+  if (!anyLabels && topLines.slice(0, 6).some((t) => /\b(referat|beslutningsprotokol|protokol)\b/i.test(t) && t.length < 120)) {
+    for (const it of items) {
+      if (!it.background || it.decision) continue;
+      it.decision = it.background;
+      it.background = null;
+      it.outcome = classifyOutcome(it.decision);
+    }
+  }
 
   const headerText = [title, location, forum, meetingVal, ...topLines.slice(0, 6)].filter(Boolean).join('\n');
   const kind = WRITTEN_RE.test(headerText) ? 'written_procedure' : 'meeting';

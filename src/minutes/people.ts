@@ -11,7 +11,7 @@ import { collapseSpaces, fold } from './text';
 type Role = 'chair' | 'minutes_taker' | null;
 
 const ORG_WORDS =
-  /(kommune|kommunes|region|regionen|kkr|\bkl\b|sekretariat|styrelse|ministerie|forvaltning|center|centret|centre|hospital|sygehus|universitet|psykiatri|afdeling|direktion|rådhus|myndighed|forening|organisation|selskab|a\/s|aps|fonden|fond\b|tilsyn|politi|udvalg|forum|kredsen|rådet|\bråd\b|gruppen|netværk|administration|\bfb\b|\bæh\b|socialtilsyn|bestyrelse|skole|institution|styregruppe)/i;
+  /(kommune|kommunes|region|regionen|(?<!\p{L})kkr(?!\p{L})|(?<!\p{L})kl(?!\p{L})|sekretariat|styrelse|ministerie|forvaltning|center|centret|centre|hospital|sygehus|universitet|psykiatri|afdeling|direktion|rådhus|myndighed|forening|organisation|selskab|a\/s|(?<!\p{L})aps(?!\p{L})|fonden|(?<!\p{L})fond(?!\p{L})|tilsyn|politi|udvalg|forum|kredsen|rådet|(?<!\p{L})råd(?!\p{L})|gruppen|netværk|administration|(?<!\p{L})fb(?!\p{L})|(?<!\p{L})æh(?!\p{L})|socialtilsyn|bestyrelse|skole|institution|styregruppe)/iu;
 
 const CHAIR_RE = /^(formand|forperson|mødeleder|ordstyrer|mødeformand|chair)$/i;
 const MINUTES_RE = /^(ref\.?|referent|referat|sekretær for mødet|minutes)$/i;
@@ -145,12 +145,21 @@ function parseInline(text: string, singleLine: boolean): Person[] {
   const elems = splitTop(t);
   const out: Person[] = [];
   const hasParens = /\(/.test(t);
-  if (singleLine && elems.length >= 2 && !hasParens && isNameLike(elems[0])) {
-    // "Name, Organisation" or "Name, role, Organisation"
+  if (singleLine && elems.length >= 2 && isNameLike(elems[0]) && !/\(/.test(elems[0])) {
+    // "Name, Organisation" or "Name, role, Organisation" (a trailing "(referent)" is a role)
     const { name, role: r0 } = stripRoleSuffix(elems[0]);
     let role = r0;
     const orgParts: string[] = [];
-    for (const e of elems.slice(1)) {
+    const rest = elems.slice(1).map((e) => {
+      const pm = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(e);
+      if (!pm) return e;
+      const pp = parseParen(pm[2]);
+      if (pp.role) role = pp.role;
+      if (pp.org) orgParts.push(pp.org);
+      return pm[1];
+    });
+    for (const e of rest) {
+      if (!e) continue;
       if (CHAIR_RE.test(e.replace(/\.$/, ''))) role = 'chair';
       else if (MINUTES_RE.test(e.replace(/\.$/, ''))) role = 'minutes_taker';
       else if (!DROP_ROLE_RE.test(e)) orgParts.push(e);

@@ -15,18 +15,16 @@ export function normalizeText(input: string): string {
   return s;
 }
 
+const FOLD_MAP: Record<string, string> = {};
+for (const ch of '\u2010\u2011\u2012\u2013\u2014\u2015\u2212') FOLD_MAP[ch] = '-';
+for (const ch of '\u2018\u2019\u201a\u201b\u2032') FOLD_MAP[ch] = "'";
+for (const ch of '\u201c\u201d\u201e\u201f\u00ab\u00bb') FOLD_MAP[ch] = '"';
+for (const [chars, to] of [['éèêë', 'e'], ['áàâä', 'a'], ['íìîï', 'i'], ['óòôö', 'o'], ['úùûü', 'u']] as const) for (const ch of chars) FOLD_MAP[ch] = to;
+const FOLD_RE = /[\u2010-\u2015\u2212\u2018\u2019\u201a\u201b\u2032\u201c-\u201f\u00ab\u00bbéèêëáàâäíìîïóòôöúùûü]/g;
+
 /** Strips diacritics except the Danish letters, lowercases, unifies dashes and quotes. */
 export function fold(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
-    .replace(/[\u201c\u201d\u201e\u201f\u00ab\u00bb]/g, '"')
-    .replace(/[éèêë]/g, 'e')
-    .replace(/[áàâä]/g, 'a')
-    .replace(/[íìîï]/g, 'i')
-    .replace(/[óòôö]/g, 'o')
-    .replace(/[úùûü]/g, 'u');
+  return s.toLowerCase().replace(FOLD_RE, (ch) => FOLD_MAP[ch] ?? ch);
 }
 
 const BULLET_RE = /^(?:[-–—•·▪►◦○●*|±]+\s*)+/;
@@ -61,7 +59,8 @@ export function titleSimilarity(a: string, b: string): number {
   const jb = tb.join(' ');
   if (ja === jb) return 1;
   let prefix = 0;
-  if ((ja.startsWith(jb) || jb.startsWith(ja)) && Math.min(ta.length, tb.length) >= 2) prefix = 0.9;
+  if ((ja.startsWith(jb + ' ') || jb.startsWith(ja + ' ')) && Math.min(ta.length, tb.length) >= 2) prefix = 0.9;
+  else if ((ja.startsWith(jb + ' ') || jb.startsWith(ja + ' ')) && Math.abs(ta.length - tb.length) <= 3) prefix = 0.8;
   const setB = new Map<string, number>();
   for (const t of tb) setB.set(t, (setB.get(t) ?? 0) + 1);
   let common = 0;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { renderCard, type AdaptiveCardJson } from '../cards/render';
+import { loadTemplate, type AdaptiveCardJson } from '../cards/render';
 import type { Queryable } from '../store/db';
 import * as repo from './repo';
 import { computeResult, formatDeadline, type ProcedureResult } from './service';
@@ -9,6 +9,75 @@ import { CHOICE_LABEL_DA, OUTCOME_LABEL_DA, RULE_LABEL_DA, type Choice, type Ite
  * Card data for the procedure cards (cards/procedure*.json). Pure rendering from loaded state; the loaders
  * below read what a card needs. Before close the shared card shows no one's individual votes.
  */
+
+/**
+ * Like renderCard (src/cards/render.ts): fills cards/<name>.json from zod-checked data. adaptivecards-templating
+ * takes 20-150 ms for a nine-item procedure card (it parses and evaluates every expression with
+ * adaptive-expressions), too slow for an invoke response under load. The procedure templates use only the simple
+ * subset — `${path}`, `${$root.path}`, `$data` over arrays and boolean `$when` — which `expandSimple` evaluates
+ * directly; test/procedures/cards.test.ts checks it gives exactly what adaptivecards-templating gives.
+ */
+export function renderCard<S extends z.ZodType>(name: string, schema: S, data: z.input<S>): AdaptiveCardJson {
+  const checked = schema.parse(data);
+  return expandSimple(loadTemplate(name), checked) as AdaptiveCardJson;
+}
+
+const WHOLE = /^\$\{([^{}]*)\}$/;
+const ANY = /\$\{([^{}]*)\}/g;
+
+function lookup(expr: string, root: unknown, data: unknown): unknown {
+  const path = expr.trim();
+  if (!/^[\w$]+(\.[\w$]+)*$/.test(path)) throw new Error(`expandSimple: unsupported expression \${${expr}}`);
+  const parts = path.split('.');
+  let cur: unknown = parts[0] === '$root' ? root : parts[0] === '$data' ? data : (data as Record<string, unknown> | null)?.[parts[0]];
+  for (const p of parts.slice(1)) cur = (cur as Record<string, unknown> | null | undefined)?.[p];
+  return cur;
+}
+
+export function expandSimple(node: unknown, root: unknown, data: unknown = root): unknown {
+  if (typeof node === 'string') {
+    const whole = WHOLE.exec(node);
+    if (whole) {
+      const v = lookup(whole[1], root, data);
+      return v === undefined ? node : v;
+    }
+    return node.includes('${') ? node.replace(ANY, (m, e: string) => {
+      const v = lookup(e, root, data);
+      return v === undefined || v === null ? m : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }) : node;
+  }
+  if (Array.isArray(node)) {
+    const out: unknown[] = [];
+    for (const item of node) {
+      const x = expandSimple(item, root, data);
+      if (x === DROP) continue;
+      if (item && typeof item === 'object' && !Array.isArray(item) && '$data' in item && Array.isArray(x)) out.push(...x);
+      else out.push(x);
+    }
+    return out;
+  }
+  if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    const one = (ctx: unknown): unknown => {
+      if ('$when' in o && expandSimple(o.$when, root, ctx) !== true) return DROP;
+      const res: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o)) {
+        if (k === '$when' || k === '$data') continue;
+        const x = expandSimple(v, root, ctx);
+        res[k] = x === DROP ? null : x; // as adaptivecards-templating: a property whose $when is false becomes null
+      }
+      return res;
+    };
+    if ('$data' in o) {
+      const ctx = expandSimple(o.$data, root, data);
+      if (Array.isArray(ctx)) return ctx.map(one).filter((x) => x !== DROP);
+      return one(ctx);
+    }
+    return one(data);
+  }
+  return node;
+}
+const DROP = Symbol('drop');
 
 /** Teams: refresh.userIds takes at most 60 users; a larger roster falls back to personal cards. */
 export const MAX_REFRESH_USERS = 60;
@@ -68,9 +137,8 @@ export interface CardState {
 }
 
 export async function loadCardState(q: Queryable, procedureId: string): Promise<CardState | null> {
-  const p = await repo.getProcedure(q, procedureId);
+  const [p, items, progress] = await Promise.all([repo.getProcedure(q, procedureId), repo.getItems(q, procedureId), repo.getProgress(q, procedureId)]);
   if (!p) return null;
-  const [items, progress] = await Promise.all([repo.getItems(q, procedureId), repo.getProgress(q, procedureId)]);
   const result = p.status === 'closed' ? ((p.result as ProcedureResult | null) ?? (await computeResult(q, p))) : null;
   return { p, items, progress, result };
 }

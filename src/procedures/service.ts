@@ -346,9 +346,20 @@ export async function castVote(ctx: ProcedureCtx, actor: TeamsActor, input: unkn
   if (!tenantAllowed(ctx.config, actor.tenantId)) return { ...base, status: 'refused', code: 'wrong_tenant', message: MSG.wrongTenant };
   const now = ctx.now();
   const result = await ctx.db.transaction(async (tx): Promise<VoteResult> => {
-    const p = (await tx.query<{ status: repo.ProcedureStatus; deadline: Date }>('select status, deadline from procedures where id = $1 for share', [v.procedureId])).rows[0];
+    // one round trip: the procedure (locked FOR SHARE against a concurrent close) and the ballots this person may fill
+    const p = (
+      await tx.query<{ status: repo.ProcedureStatus; deadline: Date; own: string | null; subs: string[] | null }>(
+        `select p.status, p.deadline,
+                (select v.aad_object_id from procedure_voters v where v.procedure_id = p.id and lower(v.aad_object_id) = lower($2)) own,
+                (select array_agg(s.member_aad_object_id order by s.member_aad_object_id) from procedure_substitutes s
+                  where s.procedure_id = p.id and lower(s.substitute_aad_object_id) = lower($2)) subs
+           from procedures p where p.id = $1 for share of p`,
+        [v.procedureId, actor.aadObjectId],
+      )
+    ).rows[0];
     if (!p) return { ...base, status: 'refused', code: 'unknown_procedure', message: MSG.unknown };
-    const voter = await ballotFor(tx, v.procedureId, actor.aadObjectId, v.onBehalfOf);
+    const held = [...(p.own ? [p.own] : []), ...(p.subs ?? [])];
+    const voter = v.onBehalfOf ? (held.find((h) => h.toLowerCase() === v.onBehalfOf!.toLowerCase()) ?? null) : (held[0] ?? null);
     if (!voter) return { ...base, status: 'refused', code: 'not_voter', message: MSG.notVoter };
     if (p.status === 'cancelled') return { ...base, voter, status: 'refused', code: 'cancelled', message: MSG.cancelled };
     if (p.status === 'closed') return { ...base, voter, status: 'refused', code: 'closed', message: MSG.closed };
@@ -362,31 +373,34 @@ export async function castVote(ctx: ProcedureCtx, actor: TeamsActor, input: unkn
       ]);
       if (!ins.rows.length) return { ...base, voter, status: 'duplicate', message: 'Din stemme er allerede registreret.' };
     }
-    const cur = (
-      await tx.query<{ choice: Choice | null; comment: string | null }>(
-        'select choice, comment from procedure_votes where procedure_id = $1 and item_number = $2 and voter = $3 for update',
-        [v.procedureId, v.item, voter],
+    // one round trip: lock the current choice, replace it when it changes, append the event (who, on whose behalf, from, to)
+    const comment = v.comment?.trim() || null;
+    const r = (
+      await tx.query<{ found: number; changed: number; prev: Choice | null }>(
+        `with cur as (
+           select choice, comment from procedure_votes where procedure_id = $1 and item_number = $2 and voter = $3 for update
+         ), upd as (
+           update procedure_votes pv set choice = $4, comment = coalesce($5, cur.comment), cast_by = $6, updated_at = $7
+             from cur
+            where pv.procedure_id = $1 and pv.item_number = $2 and pv.voter = $3
+              and (cur.choice is distinct from $4 or ($5::text is not null and $5::text is distinct from cur.comment))
+           returning cur.choice from_choice
+         ), ev as (
+           insert into procedure_vote_events (procedure_id, item_number, voter, voter_name, cast_by, cast_by_name, from_choice, to_choice, comment, at, invoke_id)
+           select $1, $2, $3, vt.name, $6,
+                  case when lower($6) = lower($3) then vt.name
+                       else coalesce((select s.substitute_name from procedure_substitutes s where s.procedure_id = $1 and lower(s.substitute_aad_object_id) = lower($6) and s.member_aad_object_id = $3), $8, $6) end,
+                  upd.from_choice, $4, $5, $7, $9
+             from upd join procedure_voters vt on vt.procedure_id = $1 and vt.aad_object_id = $3
+           returning id
+         )
+         select (select count(*) from cur)::int found, (select count(*) from ev)::int changed, (select choice from cur) prev`,
+        [v.procedureId, v.item, voter, v.choice, comment, actor.aadObjectId, now, actor.name ?? null, invokeId ?? null],
       )
     ).rows[0];
-    if (!cur) return { ...base, voter, status: 'refused', code: 'unknown_item', message: MSG.unknownItem };
-    const comment = v.comment?.trim() ? v.comment.trim() : cur.comment;
-    if (cur.choice === v.choice && comment === cur.comment) return { ...base, voter, status: 'unchanged', message: `Din stemme på punkt ${v.item} er uændret.` };
-    await tx.query('update procedure_votes set choice = $4, comment = $5, cast_by = $6, updated_at = $7 where procedure_id = $1 and item_number = $2 and voter = $3', [
-      v.procedureId,
-      v.item,
-      voter,
-      v.choice,
-      comment,
-      actor.aadObjectId,
-      now,
-    ]);
-    await tx.query(
-      `insert into procedure_vote_events (procedure_id, item_number, voter, voter_name, cast_by, cast_by_name, from_choice, to_choice, comment, at, invoke_id)
-       select $1, $2, $3, v.name, $4, case when lower($4) = lower($3) then v.name else coalesce((select s.substitute_name from procedure_substitutes s where s.procedure_id = $1 and lower(s.substitute_aad_object_id) = lower($4) and s.member_aad_object_id = $3), $5, $4) end,
-              $6, $7, $8, $9, $10
-         from procedure_voters v where v.procedure_id = $1 and v.aad_object_id = $3`,
-      [v.procedureId, v.item, voter, actor.aadObjectId, actor.name ?? null, cur.choice, v.choice, v.comment?.trim() || null, now, invokeId ?? null],
-    );
+    if (!r || r.found === 0) return { ...base, voter, status: 'refused', code: 'unknown_item', message: MSG.unknownItem };
+    if (r.changed === 0) return { ...base, voter, status: 'unchanged', message: `Din stemme på punkt ${v.item} er uændret.` };
+    const cur = { choice: r.prev };
     return {
       ...base,
       voter,

@@ -15,10 +15,15 @@ export async function cardFor(
   procedureId: string,
   person: { aadObjectId?: string | null; tenantId?: string | null; onBehalfOf?: string | null },
   banner?: Banner | null,
+  /** The ballot already known to be this person's (the vote just went to it). */
+  knownBallot?: string | null,
 ): Promise<AdaptiveCardJson | null> {
-  const s = await loadCardState(q, procedureId);
+  const allowed = !!person.aadObjectId && tenantAllowed(config, person.tenantId);
+  const [s, ballot] = await Promise.all([
+    loadCardState(q, procedureId),
+    allowed ? (knownBallot ?? ballotFor(q, procedureId, person.aadObjectId!, person.onBehalfOf)) : null,
+  ]);
   if (!s) return null;
-  const ballot = person.aadObjectId && tenantAllowed(config, person.tenantId) ? await ballotFor(q, procedureId, person.aadObjectId, person.onBehalfOf) : null;
   if (!ballot) return renderShared(s, { now, banner });
   const own = ballot.toLowerCase() === person.aadObjectId!.toLowerCase();
   let onBehalf: { aadObjectId: string; name: string } | null = null;

@@ -167,7 +167,8 @@ export function resolveTime(folded: string, nowIn?: Date | string): TimeRef {
 
   // næste/sidste møde (the meeting word stays in the text)
   if (/\b(?:naste|nasten|kommende|forestaende|snarlige|next|upcoming|forthcoming|coming|future|fremtidige|planlagte|planned)\b(?: \S+){0,3}? (?:mode|moder|modet|moderne|meeting|meetings|mode\S*)\b/.test(rest) ||
-      /\b(?:nar|hvornar|when)\b.*\b(?:mode[rs]? vi|modes vi|ses vi|meet|meeting)\b.*\b(?:igen|again|next)\b/.test(rest)) {
+      /\b(?:nar|hvornar|when)\b.*\b(?:mode[rs]? vi|modes vi|ses vi|meet|meeting)\b.*\b(?:igen|again|next)\b/.test(rest) ||
+      /\b(?:modes|moder|motes|mode|meet|meets|meeting|samles|ses)\b.*\b(?:naste gang|next time|igen|again|next)\b/.test(rest)) {
     relative = 'next';
   } else if (/\b(?:sidste|seneste|forrige|foregaende|last|latest|previous|most recent|recent)\b(?: \S+){0,3}? (?:mode|modet|meeting)\b/.test(rest)) {
     relative = 'last';

@@ -5,9 +5,9 @@ import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { understand, type Understood } from './intent';
 import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, meetingCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
-import { decisionQuote, factSentences, rerank, searchItems, type ItemRow, type Scored } from './retrieve';
+import { decisionCoverage, decisionQuote, factSentences, rerank, searchItems, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
-import { clip, skel, tokenize } from './text';
+import { clip, skel, STOPWORDS, tokenize } from './text';
 
 export { Answer, AskInput, Source } from './schema';
 export { understand } from './intent';
@@ -155,7 +155,8 @@ async function answerNext(ctx: Ctx): Promise<Answer> {
         ? ` (Det står i referatet fra mødet ${fmtDate(s.by.meeting_date, lang)}${s.itemNumber !== null ? `, punkt ${s.itemNumber}` : ''}.)`
         : ` (As stated in the minutes of ${fmtDate(s.by.meeting_date, lang)}${s.itemNumber !== null ? `, item ${s.itemNumber}` : ''}.)`;
   }
-  const more = cands.slice(1, 4).map((o) => meetingSource((o.meeting ?? o.stated?.by) as MeetingRow, `${fmtDate(o.date, lang)}${o.meeting?.location ? ` · ${o.meeting.location}` : ''}`, 0.5));
+  // later meetings, as meetings (a date stated in minutes has no meeting row of its own to cite)
+  const more = cands.slice(1, 4).filter((o) => o.meeting).map((o) => meetingSource(o.meeting as MeetingRow, `${fmtDate(o.date, lang)}${o.meeting?.location ? ` · ${o.meeting.location}` : ''}`, 0.5));
   return Answer.parse({ answered: true, intent: 'next_meeting', text, sources: sources.slice(0, 2), lang, sourceLine: sources[0] ? sourceLine(sources[0], lang) : null, more, item: null });
 }
 
@@ -197,7 +198,7 @@ async function targetMeeting(ctx: Ctx, useTopic: boolean): Promise<{ meeting: Me
   if (cands.length <= 1) return { meeting: cands[0] ?? null, candidates: cands, guessed: false };
   if (useTopic && u.topic.length) {
     const ids = new Set(cands.map((c) => c.id));
-    const { groups } = await resolveTerms(db, u.topic, ctx.lang);
+    const { groups } = await resolveTerms(db, u.topic, ctx.lang, u.strict);
     const hits = rerank(groups, await searchItems(db, groups, 1000, { forumIds: ctx.forumIds, date: u.time.filter }, 30)).filter((s) => ids.has(s.item.meeting_id));
     if (hits.length && hits[0].coverage >= 0.5) return { meeting: cands.find((c) => c.id === hits[0].item.meeting_id) ?? null, candidates: cands, guessed: false };
   }
@@ -318,6 +319,39 @@ async function answerAgenda(ctx: Ctx, decisions: boolean): Promise<Answer> {
 /** Thresholds calibrated on the question tests (test/questions): below them the bot says it does not know. */
 export const THRESHOLDS = { coverage: 0.72, passage: 0.5, decisionCoverage: 0.7 };
 
+function isConfident(top: Scored | undefined, intent: AnswerIntent): top is Scored {
+  return !!top && top.coverage >= (intent === 'decision' ? THRESHOLDS.decisionCoverage : THRESHOLDS.coverage) && top.passageCoverage >= THRESHOLDS.passage;
+}
+
+/** Resolves the topic words, searches with the forum and date filters and re-ranks; a bare year counts as met by the meeting's date. */
+async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, intent: AnswerIntent, forumIds: string[] | null = ctx.forumIds): Promise<{ groups: TermGroup[]; scored: Scored[] }> {
+  const { db, lang } = ctx;
+  const { groups, total } = await resolveTerms(db, topic, lang, ctx.u.strict);
+  const softYear = date?.soft ? date.text : null;
+  const yearGroup = softYear ? groups.find((g) => g.numeric && g.token === softYear) : undefined;
+  const candidates = await searchItems(db, groups, total, { forumIds, date });
+  let scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision' });
+  if (yearGroup && softYear) {
+    const others = groups.filter((g) => g !== yearGroup);
+    const totalIdf = groups.reduce((a, g) => a + g.idf, 0);
+    const otherIdf = totalIdf - yearGroup.idf;
+    const orig = new Map(scored.map((s) => [s.item, s]));
+    scored = rerank(others, candidates, { softYear, preferDecision: intent === 'decision' }).map((s) => {
+      const inYear = s.item.meeting_date?.startsWith(softYear) ?? false;
+      const yearOk = inYear || !(orig.get(s.item)?.missing.includes(yearGroup.token) ?? true);
+      const credit = yearOk ? yearGroup.idf : 0;
+      return {
+        ...s,
+        coverage: (s.coverage * otherIdf + credit) / totalIdf,
+        passageCoverage: (s.passageCoverage * otherIdf + credit) / totalIdf,
+        score: s.score + (inYear ? 0.05 : 0) - (yearOk ? 0 : 0.15),
+      };
+    });
+    scored.sort((a, b) => b.score - a.score);
+  }
+  return { groups, scored };
+}
+
 async function answerFromItems(ctx: Ctx): Promise<Answer> {
   const { db, u, lang } = ctx;
   const intent: AnswerIntent = u.intent === 'decision' ? 'decision' : 'fact';
@@ -326,40 +360,34 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     return plain(false, 'unknown', `${T.dontKnow[lang]}\n\n${T.help[lang]}`, lang);
   }
   await ensureLexicon(db);
-  const { groups, total } = await resolveTerms(db, u.topic, lang);
   // the meeting "sidste møde"/"næste møde" names narrows by date
   let date: DateFilter | null = u.time.filter ?? null;
   if (u.time.relative && !(date && !date.soft)) {
     const { meeting } = await targetMeeting(ctx, false);
     if (meeting?.meeting_date) date = { from: meeting.meeting_date, to: meeting.meeting_date, precision: 'day', soft: false, text: u.time.relative };
   }
-  const softYear = date?.soft ? date.text : null;
-  // a soft year matches an item of a meeting that year, not only the text
-  const yearGroup = softYear ? groups.find((g) => g.numeric && g.token === softYear) : undefined;
-  const candidates = await searchItems(db, groups, total, { forumIds: ctx.forumIds, date });
-  let scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision' });
-  if (yearGroup) {
-    const others = groups.filter((g) => g !== yearGroup);
-    const rescored = rerank(others, candidates, { softYear, preferDecision: intent === 'decision' });
-    // with the year satisfied by the meeting date, coverage is computed on the other words (+ the year)
-    scored = rescored.map((s) => {
-      const inYear = s.item.meeting_date?.startsWith(softYear as string) ?? false;
-      const orig = scored.find((o) => o.item === s.item);
-      const yearOk = inYear || (orig ? !orig.missing.includes(yearGroup.token) : false);
-      const totalIdf = groups.reduce((a, g) => a + g.idf, 0);
-      const otherIdf = totalIdf - yearGroup.idf;
-      const cov = (s.coverage * otherIdf + (yearOk ? yearGroup.idf : 0)) / totalIdf;
-      const passage = (s.passageCoverage * otherIdf + (yearOk ? yearGroup.idf : 0)) / totalIdf;
-      return { ...s, coverage: cov, passageCoverage: passage, score: s.score + (inYear ? 0.05 : 0) - (yearOk ? 0 : 0.15) };
-    });
-    scored.sort((a, b) => b.score - a.score);
+  let r = await rankItems(ctx, u.topic, date, intent);
+  if (!isConfident(r.scored[0], intent) && date && !date.soft && !u.time.relative) {
+    // the date may be about the content ("belægningen fra august 2023"), not the meeting: search without it
+    const dateWords = tokenize(date.text).map(skel).filter((t) => !STOPWORDS.has(t) && !['den', 'd'].includes(t));
+    const again = await rankItems(ctx, [...u.topic, ...dateWords], null, intent);
+    if (isConfident(again.scored[0], intent)) r = again;
   }
+  if (!isConfident(r.scored[0], intent) && ctx.forumIds) {
+    // a forum named as the subject ("hvor mange møder skal DAS holde") may be discussed in another forum's minutes
+    const names = ctx.forums.flatMap((f) => [...f.shortNames, f.name.split(/\s+/)[0]]).map((n) => skel(n.toLowerCase()));
+    const again = await rankItems(ctx, [...u.topic, ...new Set(names.slice(0, 1))], date && !date.soft ? date : date, intent, null);
+    if (isConfident(again.scored[0], intent)) r = again;
+  }
+  const { scored } = r;
   const top = scored[0];
-  const confident = !!top && top.coverage >= (intent === 'decision' ? THRESHOLDS.decisionCoverage : THRESHOLDS.coverage) && top.passageCoverage >= THRESHOLDS.passage;
   const conf = (s: Scored) => 0.6 * s.coverage + 0.4 * s.passageCoverage;
-  if (!confident) return dontKnow(ctx, intent, groups, scored);
+  if (!isConfident(top, intent)) return dontKnow(ctx, intent, r.groups, scored);
 
   const it = top.item;
+  // a bare year the meeting's date satisfies says nothing about which sentence answers
+  const softYear = u.time.filter?.soft ? u.time.filter.text : null;
+  const groups = softYear && it.meeting_date?.startsWith(softYear) ? r.groups.filter((g) => !(g.numeric && g.token === softYear)) : r.groups;
   const where =
     lang === 'da'
       ? `${it.forum}, mødet ${fmtDate(it.meeting_date, lang)}, punkt ${it.number} «${it.title}»`
@@ -367,7 +395,16 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   let text: string;
   let excerpt: string;
   const wantsDecision = intent === 'decision' || u.answerType === 'yesno';
-  if (wantsDecision && it.decision) {
+  const factFirst = wantsDecision && it.decision && it.decision.length < 160 && decisionCoverage(groups, it) < 0.4 ? factSentences(groups, it, u.answerType) : null;
+  if (factFirst && factFirst.coverage >= 0.6) {
+    // the decision only takes note; what happened is stated in the case text
+    const quote = decisionQuote(groups, it, 200);
+    excerpt = factFirst.text;
+    text =
+      lang === 'da'
+        ? `Ifølge referatet: «${clip(factFirst.text, 600)}»\nBeslutning: «${quote}»\n— ${where}`
+        : `According to the minutes: "${clip(factFirst.text, 600)}"\nDecision: "${quote}"\n— ${where}`;
+  } else if (wantsDecision && it.decision) {
     const quote = decisionQuote(groups, it);
     excerpt = quote;
     text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;

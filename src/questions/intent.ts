@@ -25,6 +25,8 @@ export interface Understood {
   topic: string[];
   /** Folded question after phrase rewriting (for diagnostics). */
   folded: string;
+  /** Topic words the user typed with æ, ø or å. */
+  strict: Set<string>;
 }
 
 // Patterns run on folded text (skel): æ→a, ø→o, å→a, aa→a, ae→a, oe→o.
@@ -41,7 +43,7 @@ const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what
 /** Words that say what kind of question it is, or name a meeting in general: not topic words. */
 const INTENT_WORDS = new Set(
   (
-    'mode moder modet moderne modes modtes motet moders meeting meetings meet met held hold holdt afholdt afholdes holdes afholdtes foregik foregar ' +
+    'mode moder modet moderne modes modtes motet moders meeting meetings meet met ' +
     'forum forummet forums fora forumet udvalg udvalget kreds kredsen ' +
     'beslut besluttet besluttede beslutning beslutningen beslutninger beslutte vedtaget vedtog vedtage aftalt aftalte godkendt godkendte godkende godkendelse ' +
     'konkluderet konklusion konklusionen udfald udfaldet resultat resultatet tiltradt tiltradte opbakning bakket stilling tog ' +
@@ -52,13 +54,17 @@ const INTENT_WORDS = new Set(
     'naste kommende next upcoming sidste seneste forrige last latest previous recent foregaende ' +
     'hvornar nar when hvilke hvilken hvilket which what who whom how hvem hvad ' +
     'skete sket handlede discuss discussed droftet behandlet ' +
-    'mente sagde say said gik going went starte starter startede begynder begyndte slutter sluttede start end begin ' +
+    'mente sagde say said gik going went ' +
     'igen again der there ' +
     'kan du fortalle fortael fortaelle sig mig os info information oplysninger gerne vide know want ved ' +
     'egentlig mon nogensinde gang helt lige bare venligst please thanks tak hej hi hello ' +
     'referaterne'
   ).split(/\s+/),
 );
+
+/** Verbs of holding a meeting: not topic words for questions about a meeting, but they are for facts ("hvor afholdes døgnseminaret"). */
+const MEETING_VERBS = new Set('held hold holde holdt afholdt afholdes holdes afholdtes foregik foregar skete sket'.split(' '));
+const MEETING_NOUNS = new Set('mode moder modet moderne meeting meetings'.split(' '));
 
 /** Topic words that should not be dropped even though a meeting word resembles them. */
 function isTopicWord(t: string): boolean {
@@ -108,7 +114,9 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const norm = normalize(question).slice(0, 2000);
   const detected = detectLanguage(norm);
   const lang: 'da' | 'en' = opts.lang ?? detected ?? (opts.locale && /^en\b/i.test(opts.locale) ? 'en' : 'da');
-  let folded = rewritePhrases(tokenize(norm).map(skel).join(' '));
+  const rawTokens = tokenize(norm);
+  const strict = new Set(rawTokens.filter((t) => /[æøå]/.test(t)).map(skel));
+  const folded = rewritePhrases(rawTokens.map(skel).join(' '));
   // keep "?" out; tokens joined by spaces
   const time = resolveTime(folded, opts.now);
   const { forums, words: forumWords } = findForums(opts.forums, question);
@@ -124,9 +132,9 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const hasAgenda = AGENDA.test(folded) && !/\bgodkend|approv/.test(folded);
 
   const restTokens = rest.split(' ').filter(Boolean);
-  let topic = restTokens.filter((t) => !fw.has(t) && isTopicWord(t));
+  let topic = restTokens.filter((t) => !fw.has(t) && isTopicWord(t) && !MEETING_VERBS.has(t));
+  const factTopic = restTokens.filter((t) => !fw.has(t) && (isTopicWord(t) || MEETING_VERBS.has(t) || (MEETING_NOUNS.has(t) && /\b(?:hvor mange|how many|antal)\b/.test(folded))));
   // English words with no Danish gloss that are plain function words are dropped too
-  topic = topic.filter((t) => !(lang === 'en' && t.length <= 3 && !englishOf(t).length && !/^\d/.test(t)));
   // a year that was read as a (soft) time filter stays a topic word only when there are other topic words
   const softYear = time.filter?.soft ? time.filter.text : null;
   if (softYear && topic.length === 1 && topic[0] === softYear) topic = [];
@@ -142,5 +150,6 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   else if (time.filter || time.relative || forums.length) intent = 'agenda';
   else intent = 'unknown';
 
-  return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded };
+  if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
+  return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict };
 }

@@ -27,6 +27,8 @@ export interface TermGroup {
   idf: number;
   /** A number (amount, year): matched literally. */
   numeric: boolean;
+  /** Typed with æ, ø or å: match real spellings only ("møder" is not "moderen", "hævet" is not "have"). */
+  strict?: boolean;
 }
 
 // ---------- synonym data, folded once ----------
@@ -35,8 +37,11 @@ interface SynData {
   groups: string[][];
   phrases: Record<string, string>;
   english: Record<string, string[]>;
+  /** Verbs and fillers that say little about the topic: they weigh less when matching. */
+  weak: string[];
 }
 const data = synonymsData as unknown as SynData;
+const WEAK = new Set((data.weak ?? []).map((w) => skel(normalize(w))));
 
 const SYN = new Map<string, Set<string>>();
 for (const g of data.groups) {
@@ -50,9 +55,9 @@ for (const g of data.groups) {
 }
 const ENGLISH = new Map<string, string[]>();
 for (const [k, v] of Object.entries(data.english)) ENGLISH.set(skel(normalize(k)), v.map((w) => skel(normalize(w))));
-export const PHRASES: Array<[RegExp, string]> = Object.entries(data.phrases)
+export const PHRASES: Array<[string, RegExp, string]> = Object.entries(data.phrases)
   .sort((a, b) => b[0].length - a[0].length)
-  .map(([k, v]) => [new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(skel(normalize(k)))}(?![\\p{L}\\p{N}])`, 'gu'), skel(normalize(v))]);
+  .map(([k, v]) => [skel(normalize(k)), new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(skel(normalize(k)))}(?![\\p{L}\\p{N}])`, 'gu'), skel(normalize(v))]);
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -61,7 +66,7 @@ function escapeRe(s: string): string {
 /** Rewrites multi-word expressions ("rate increase", "stigning i taksten") to one minutes word. */
 export function rewritePhrases(folded: string): string {
   let out = folded;
-  for (const [re, to] of PHRASES) out = out.replace(re, to);
+  for (const [key, re, to] of PHRASES) if (out.includes(key)) out = out.replace(re, to);
   return out;
 }
 
@@ -135,7 +140,7 @@ const isNumber = (t: string) => /^\d/.test(t);
  * Words nothing in the items resembles keep an empty group: they count against coverage, which is how
  * "hvem er borgmester i Odense?" ends as "don't know".
  */
-export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' | 'en'): Promise<{ groups: TermGroup[]; total: number }> {
+export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' | 'en', strict: ReadonlySet<string> = new Set()): Promise<{ groups: TermGroup[]; total: number }> {
   const totalRow = await db.query<{ n: number }>('select items::int n from q_state where id = 1');
   const total = Math.max(1, totalRow.rows[0]?.n ?? 1);
   const words = tokens.filter((t) => !isNumber(t));
@@ -246,12 +251,14 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
       add(j, 0.9, 'join');
     }
     add(lookup(t), 1, 'exact');
-    for (const s of syn.get(t) ?? []) add(lookup(s), 0.85, 'synonym');
+    // synonyms and glosses count even when the exact form is not stored: matching in item text uses stems
+    const asRows = (w: string): LexRow[] => (lookup(w).length ? lookup(w) : [{ word: w, skel: w, df: 0 }]);
+    for (const s of syn.get(t) ?? []) add(asRows(s), 0.85, 'synonym');
     const englishGloss = eng.get(t) ?? [];
     if (lang === 'en' || !lookup(t).length) {
       for (const e of englishGloss) {
-        add(lookup(e), 0.95, 'english');
-        for (const s of synonymsOf(e)) add(lookup(s), 0.8, 'synonym');
+        add(asRows(e), 0.95, 'english');
+        for (const s of synonymsOf(e)) add(asRows(s), 0.8, 'synonym');
       }
     }
     if (!alts.length || alts.every((a) => a.kind !== 'exact')) {
@@ -285,8 +292,8 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
     alts.sort((a, b) => b.weight - a.weight || b.df - a.df);
     const best = alts.filter((a) => a.weight >= 0.8);
     const df = best.length ? Math.max(...best.map((a) => a.df)) : alts.length ? Math.max(...alts.map((a) => a.df)) : 0;
-    const idf = Math.log(1 + total / (1 + df));
-    groups.push({ token: t, alts: alts.slice(0, 40), idf: Math.max(idf, 0.3), numeric: false });
+    const idf = Math.max(Math.log(1 + total / (1 + df)), 0.3) * (WEAK.has(t) ? 0.3 : 1);
+    groups.push({ token: t, alts: alts.slice(0, 40), idf, numeric: false, strict: strict.has(t) });
   }
   for (const t of tokens.filter(isNumber)) {
     groups.push({ token: t, alts: [{ word: t, skel: t, df: 1, weight: 1, kind: 'exact' }], idf: Math.log(1 + total / 2), numeric: true });

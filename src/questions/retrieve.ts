@@ -97,12 +97,24 @@ interface FieldWords {
   words: string[]; // folded
   stems: Set<string>;
   set: Set<string>;
-  raw: string;
+  /** Real (unfolded) lower-case words and their stems. */
+  real: Set<string>;
+  realStems: Set<string>;
+  /** The folded words joined by spaces, for compound (substring) checks. */
+  joined: string;
 }
 
 function fieldWords(text: string | null | undefined): FieldWords {
-  const words = tokenize(text ?? '').map(skel);
-  return { words, stems: new Set(words.map(stem)), set: new Set(words), raw: (text ?? '').toLowerCase() };
+  const realWords = tokenize(text ?? '');
+  const words = realWords.map(skel);
+  return {
+    words,
+    stems: new Set(words.map(stem)),
+    set: new Set(words),
+    real: new Set(realWords),
+    realStems: new Set(realWords.map(stem)),
+    joined: ` ${words.join(' ')} `,
+  };
 }
 
 function numberKey(s: string): string {
@@ -118,14 +130,12 @@ export function groupMatch(g: TermGroup, fw: FieldWords): number {
   let best = 0;
   for (const a of g.alts) {
     if (a.weight <= best) continue;
-    if (fw.set.has(a.skel) || fw.stems.has(stem(a.skel))) {
+    const hit = g.strict && a.kind !== 'fuzzy' ? fw.real.has(a.word) || fw.realStems.has(stem(a.word)) : fw.set.has(a.skel) || fw.stems.has(stem(a.skel));
+    if (hit) {
       best = a.weight;
       continue;
     }
-    if (a.skel.length >= 5) {
-      const st = stem(a.skel);
-      if (fw.words.some((w) => w.length > st.length + 2 && w.includes(st))) best = Math.max(best, a.weight * 0.8);
-    }
+    if (a.skel.length >= 5 && a.weight * 0.8 > best && fw.joined.includes(stem(a.skel))) best = a.weight * 0.8;
   }
   return best;
 }
@@ -151,24 +161,24 @@ export function itemText(item: Pick<ItemRow, 'background' | 'recommendation' | '
 export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?: string | null; preferDecision?: boolean } = {}): Scored[] {
   if (!items.length) return [];
   const maxRank = Math.max(...items.map((i) => i.rank), 1e-9);
-  const out: Scored[] = items.map((item) => {
-    const fields: Record<Field, FieldWords> = {
-      title: fieldWords(item.title),
-      decision: fieldWords(item.decision),
-      recommendation: fieldWords(item.recommendation),
-      background: fieldWords(item.background),
-    };
+  const first: Scored[] = items.map((item) => {
     const all = fieldWords(`${item.title}\n${itemText(item)}`);
     const { cov, missing } = weightedCoverage(groups, (g) => groupMatch(g, all));
-    const title = weightedCoverage(groups, (g) => groupMatch(g, fields.title)).cov;
-    const decision = weightedCoverage(groups, (g) => groupMatch(g, fields.decision)).cov;
-    const passage = bestPassage(groups, item).coverage;
-    let score = 0.55 * cov + 0.3 * passage + 0.3 * title + 0.05 * decision + 0.03 * (item.rank / maxRank);
+    const title = weightedCoverage(groups, (g) => groupMatch(g, fieldWords(item.title))).cov;
+    const decision = weightedCoverage(groups, (g) => groupMatch(g, fieldWords(item.decision))).cov;
+    let score = 0.55 * cov + 0.3 * title + 0.05 * decision + 0.03 * (item.rank / maxRank);
     if (opts.softYear && item.meeting_date?.startsWith(opts.softYear)) score += 0.12;
     if (opts.preferDecision && item.decision) score += 0.03;
-    return { item, coverage: cov, titleCoverage: title, passageCoverage: passage, score, missing };
+    return { item, coverage: cov, titleCoverage: title, passageCoverage: 0, score, missing };
   });
-  return out.sort((a, b) => b.score - a.score);
+  first.sort((a, b) => b.score - a.score);
+  // the passage check reads every sentence: only for the leaders
+  const lead = first.slice(0, 12);
+  for (const s of lead) {
+    s.passageCoverage = bestPassage(groups, s.item).coverage;
+    s.score += 0.3 * s.passageCoverage;
+  }
+  return [...lead.sort((a, b) => b.score - a.score), ...first.slice(12)];
 }
 
 // ---------- passages and sentences ----------
@@ -177,8 +187,22 @@ export interface Sentence {
   text: string;
   field: Field;
   index: number;
-  /** The line it came from (for table rows). */
+  /** The line it came from. */
   line: string;
+  /** For a row of a table (a short line of label and numbers): the table's header line. */
+  header: string | null;
+}
+
+/** A table row as text extraction leaves it: a short line, no sentence, ending in numbers ("Hobro Krisecenter 4 1.943"). */
+export function isTableRow(line: string): boolean {
+  const l = line.trim();
+  if (l.includes('\t')) return /\d/.test(l);
+  return l.length <= 140 && !/[.!?:]$/.test(l) && /(?:^|\s)[\d.,*%()]+\s*$/.test(l) && !/\b(?:er|var|blev|har|skal|vil)\b/i.test(l);
+}
+
+function isTableHeader(line: string): boolean {
+  const l = line.trim();
+  return l.length <= 100 && !/[.!?]$/.test(l) && !/\d/.test(l.replace(/\((?:19|20)\d\d\)/g, '')) && l.split(/\s+/).length <= 10;
 }
 
 export function itemSentences(item: Pick<ItemRow, 'title' | 'background' | 'recommendation' | 'decision'>): Sentence[] {
@@ -186,8 +210,29 @@ export function itemSentences(item: Pick<ItemRow, 'title' | 'background' | 'reco
   for (const f of ['background', 'recommendation', 'decision'] as const) {
     const text = item[f];
     if (!text) continue;
-    for (const line of text.split(/\n+/)) {
-      for (const s of sentences(line)) out.push({ text: s, field: f, index: out.length, line });
+    const lines = text.split(/\n+/).map((l) => l.trim()).filter(Boolean);
+    let header: string | null = null;
+    for (let li = 0; li < lines.length; li++) {
+      const line = lines[li];
+      if (/^(?:[\p{L} .,]{0,60}\s)?(?:(?:19|20)\d\d\s*\|?\s*){2,}$/u.test(line)) {
+        // a header of years over a table ("2017 2018 2019")
+        header = line.replace(/\t+/g, ' ');
+        continue;
+      }
+      if (isTableRow(line)) {
+        if (header === null) {
+          // the header is the nearest line above that holds no numbers, with only rows between
+          for (let k = li - 1; k >= Math.max(0, li - 10); k--) {
+            if (isTableRow(lines[k])) continue;
+            if (isTableHeader(lines[k])) header = lines[k].replace(/\t+/g, ' | ');
+            break;
+          }
+        }
+        out.push({ text: line.replace(/\t+/g, ' | '), field: f, index: out.length, line, header });
+        continue;
+      }
+      header = null;
+      for (const s of sentences(line)) out.push({ text: s, field: f, index: out.length, line, header: null });
     }
   }
   return out;
@@ -213,14 +258,22 @@ export type AnswerType = 'count' | 'amount' | 'date' | 'person' | 'place' | 'yes
 
 const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b/i;
 
-function cueScore(type: AnswerType, text: string): number {
+function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): number {
   switch (type) {
-    case 'count':
-      return /\d/.test(text) ? 0.35 : 0;
+    case 'count': {
+      // a number right before a word of the question ("5 anbefalinger", "7 pladser") answers "hvor mange"
+      for (const m of text.matchAll(/(?<![\d.,])(\d+(?:[.,]\d+)?)\s+((?:\S+\s+){0,2}\S+)/g)) {
+        if (/^(?:19|20)\d\d$/.test(m[1])) continue;
+        const fw = fieldWords(m[2]);
+        if (groups.some((g) => !g.numeric && groupMatch(g, fw) >= 0.7)) return 0.45;
+      }
+      // "hvor mange" needs a number (or a number word) to be answered at all
+      return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(text) ? 0.15 : /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|ingen|one|two|three|four|five)\b/i.test(text) ? 0 : -0.3;
+    }
     case 'amount':
-      return /\bkr\.?\b|kroner|\bmio\b|\d+[.,]\d{3}|%|\bpct\b|procent/i.test(text) ? 0.4 : /\d/.test(text) ? 0.15 : 0;
+      return /(?<!\p{L})(?:kr|mio|mia|pct)(?!\p{L})|kroner|\d+[.,]\d{3}|%|procent/iu.test(text) ? 0.4 : /\d/.test(text) ? 0.15 : -0.3;
     case 'date':
-      return MONTH_WORDS.test(text) || /\b\d{1,2}[./-]\d{1,2}\b|\bkl\.?\s*\d/.test(text) ? 0.4 : /\b(19|20)\d\d\b/.test(text) ? 0.1 : 0;
+      return MONTH_WORDS.test(text) || /\b\d{1,2}[./-]\d{1,2}\b|\bkl\.?\s*\d/.test(text) ? 0.4 : /\b(19|20)\d\d\b|\b(?:primo|medio|ultimo|forår|efterår|sommer|vinter)\b/i.test(text) ? 0.15 : -0.2;
     case 'person': {
       // two capitalised words in a row, not at the start
       const m = text.slice(1).match(/\b\p{Lu}[\p{Ll}]+(?:\s+(?:\p{Lu}\.|\p{Lu}[\p{Ll}]+)){1,3}/gu);
@@ -243,72 +296,101 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
   if (!sents.length) return { text: '', coverage: 0 };
   const title = fieldWords(item.title);
   const sentGroups = groups.map((g) => ({ ...g, idf: groupMatch(g, title) >= 0.8 ? g.idf * 0.35 : g.idf }));
-  const fw = sents.map((s) => {
-    if (s.line.includes('\t')) {
-      const header = tableHeader(sents, s.index);
-      if (header) return fieldWords(`${header} ${s.text}`);
-    }
-    return fieldWords(s.text);
-  });
+  const fw = sents.map((s) => fieldWords(s.header ? `${s.header} ${s.text}` : s.text));
   const scored = sents.map((s, i) => {
     const near = (g: TermGroup) => 0.5 * Math.max(i > 0 ? groupMatch(g, fw[i - 1]) : 0, i + 1 < fw.length ? groupMatch(g, fw[i + 1]) : 0);
-    const cov = weightedCoverage(groups, (g) => Math.max(groupMatch(g, fw[i]), near(g))).cov;
+    const cov = weightedCoverage(groups, (g) => Math.max(groupMatch(g, fw[i]), near(g), 0.8 * groupMatch(g, title))).cov;
     const own = weightedCoverage(sentGroups, (g) => groupMatch(g, fw[i])).cov;
-    const total = (type === 'count' || type === 'amount') && /\b(?:i alt|samlet|total|sammenlagt)\b/i.test(s.text) ? 0.12 : 0;
-    const dec = s.field === 'decision' ? 0.04 : 0;
-    return { s, cov, own, score: 0.6 * cov + 0.8 * own + cueScore(type, s.text) + total + dec - (s.text.length > 400 ? 0.1 : 0) };
+    const total = (type === 'count' || type === 'amount') && /\b(?:i alt|samlet|total|sammenlagt)\b/i.test(s.text) ? 0.25 : 0;
+    // who was appointed, what was approved: the decision records it
+    const dec = s.field === 'decision' ? (type === 'person' ? 0.2 : 0.04) : 0;
+    return { s, cov, own, score: 0.6 * cov + 0.8 * own + cueScore(type, `${s.header ?? ''} ${s.text}`, groups) + total + dec - (s.text.length > 400 ? 0.1 : 0) };
   });
   const ranked = [...scored].sort((a, b) => b.score - a.score);
   const top = ranked[0];
   const chosen = [top];
+  const totalIdf = groups.reduce((a, g) => a + g.idf, 0) || 1;
+  const covered = new Set(groups.filter((g) => groupMatch(g, fw[top.s.index]) >= 0.5));
   for (const c of ranked.slice(1)) {
     if (chosen.length >= max) break;
-    if (c.score >= top.score * 0.85 && c.own > 0 && Math.abs(c.s.index - top.s.index) <= 3 && c.s.text !== top.s.text) chosen.push(c);
+    if (c.s.text === top.s.text) continue;
+    const adds = groups.filter((g) => !covered.has(g) && groupMatch(g, fw[c.s.index]) >= 0.5);
+    const gain = adds.reduce((a, g) => a + g.idf, 0) / totalIdf;
+    const close = c.score >= top.score * 0.85 && c.own > 0 && Math.abs(c.s.index - top.s.index) <= 3;
+    // a second part of the question ("... og hvad er belægningen") answered by another sentence
+    const covers = gain >= 0.15 && c.score >= top.score * 0.5 && Math.abs(c.s.index - top.s.index) <= 6;
+    if (close || covers) {
+      chosen.push(c);
+      adds.forEach((g) => covered.add(g));
+    }
+  }
+  if (type !== 'other' && type !== 'yesno' && cueScore(type, `${top.s.header ?? ''} ${top.s.text}`, groups) <= 0) {
+    // the sentence names the thing, its neighbour states the amount, date or name
+    const nb = scored
+      .filter((c) => c !== top && Math.abs(c.s.index - top.s.index) <= 2 && c.own > 0 && cueScore(type, `${c.s.header ?? ''} ${c.s.text}`, groups) > 0)
+      .sort((a, b) => b.score - a.score)[0];
+    if (nb) chosen.push(nb);
   }
   chosen.sort((a, b) => a.s.index - b.s.index);
+  // a sentence that ends in a colon introduces the list that answers ("Til referencegruppen udpeges:")
+  const last = chosen[chosen.length - 1];
+  if (last.s.text.trim().endsWith(':')) {
+    let len = 0;
+    for (let k = last.s.index + 1; k < sents.length && k <= last.s.index + 8 && len < 500; k++) {
+      if (sents[k].field !== last.s.field) break;
+      const entry = scored[k];
+      if (!chosen.includes(entry)) chosen.push(entry);
+      len += sents[k].text.length;
+    }
+  }
   const parts: string[] = [];
   for (const c of chosen) {
     // a table row: put its header line first
-    if (c.s.line.includes('\t') && /\d/.test(c.s.text)) {
-      const header = tableHeader(sents, c.s.index);
-      if (header && !parts.includes(header)) parts.push(header);
-    }
-    parts.push(c.s.text.replace(/\t+/g, ' | '));
+    if (c.s.header && !parts.includes(`${c.s.header}:`)) parts.push(`${c.s.header}:`);
+    parts.push(c.s.text);
   }
   return { text: parts.join(' '), coverage: top.cov };
 }
 
-function tableHeader(sents: Sentence[], index: number): string | null {
-  for (let i = index - 1; i >= Math.max(0, index - 12); i--) {
-    const l = sents[i].line;
-    if (!l.includes('\t')) return null;
-    if (!/\d/.test(l.replace(/\(\d{4}\)/g, ''))) return l.trim().replace(/\t+/g, ' | ') + ':';
-  }
-  return null;
-}
+const OUTCOME_SENTENCE = /\b(?:godkend\w*|vedtag\w*|vedtog|tiltr(?:å|aa)d\w*|afvist|afvise\w*|udsat|udsættes|drøftet|taget til efterretning|tog\w* \w+ til efterretning|besluttede|besluttet|bakke\w* op|opbakning|ikke godkendt)\b/i;
 
-/** The sentences of the decision that match the question best (or the whole decision when short). */
+/** The sentences of the decision that match the question best (the whole decision when short), with the outcome sentence after them. */
 export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450): string {
   const dec = stripAttachments(item.decision ?? '');
   if (!dec) return '';
   if (dec.length <= maxChars) return dec.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ');
-  const sents = sentences(dec);
+  const sents = dec.split(/\n+/).flatMap((l) => sentences(l));
   const fw = sents.map((s) => fieldWords(s));
   const scored = sents.map((s, i) => ({ s, i, cov: weightedCoverage(groups, (g) => groupMatch(g, fw[i])).cov }));
-  const ranked = [...scored].sort((a, b) => b.cov - a.cov);
-  const keep = new Set<number>([0]);
-  let len = sents[0].length;
-  for (const r of ranked) {
-    if (r.cov <= 0 || keep.has(r.i)) continue;
-    if (len + r.s.length > maxChars && keep.size > 1) break;
+  const ranked = scored.filter((r) => r.cov > 0).sort((a, b) => b.cov - a.cov || a.i - b.i);
+  const keep = new Set<number>();
+  let len = 0;
+  for (const r of ranked.slice(0, 2)) {
+    if (keep.size && len + r.s.length > maxChars) break;
     keep.add(r.i);
     len += r.s.length;
-    if (keep.size >= 3) break;
+    // the outcome often follows in its own short sentence ("Forslaget blev ikke godkendt …")
+    const next = sents[r.i + 1];
+    if (next && next.length < 200 && OUTCOME_SENTENCE.test(next) && !OUTCOME_SENTENCE.test(r.s)) {
+      keep.add(r.i + 1);
+      len += next.length;
+    }
+  }
+  // an opening that introduces what follows ("DAS bemærkede følgende til oplægget:") stays
+  if (sents[0]?.trim().endsWith(':')) keep.add(0);
+  if (!keep.size) {
+    keep.add(0);
+    if (sents[1] && sents[0].length + sents[1].length <= maxChars) keep.add(1);
   }
   return [...keep]
     .sort((a, b) => a - b)
     .map((i, k, arr) => (k > 0 && i > arr[k - 1] + 1 ? `… ${sents[i]}` : sents[i]))
     .join(' ');
+}
+
+/** How much of the question the decision text itself covers. */
+export function decisionCoverage(groups: TermGroup[], item: ItemRow): number {
+  return weightedCoverage(groups, (g) => groupMatch(g, fieldWords(item.decision))).cov;
 }
 
 /** Drops attachment lines ("- 6a - Tilbudsportalen, …", "Bilag: x.pdf") that some layouts leave in a decision. */

@@ -49,10 +49,13 @@ export const STOPWORDS = new Set(
     'ham han hans har havde have hende hendes her hos hun hvad hvem hvis hvor hvordan hvorfor hvornaar hvornår hvilke hvilken hvilket i ikke ind ingen intet jeg jer jo kan kunne kun man ' +
     'mange med meget men mig min mine mit mod ned noget nogle nu når og også om op os over paa på sa så selv sig sin sine sit skal skulle som sådan thi til ud under var ved vi vil ville vor vore ' +
     'været vaere være nogen sig lige mere mest hos hvorledes hvormed saa sådan hhv bl mv ift ifm mht pr ca evt osv fx dvs kr fik får faar gjorde gør goer gøre gjort ' +
+    'maske måske mon vel nok egentlig egentligt nogensinde stor store stort storst størst lille lidt hvorvidt ' +
     'the sagt sige siger står stod staar fortæl fortael fortælle fortaelle vis vise kan du jeg mig gerne venligst tak hej hejsa ' +
     // English
     'a an and are as at be been being by can could did do does for from had has have how i in is it its me my of on or our please tell the their them there they this ' +
-    'that to was we were what when where which who whom why will with would you your about any some show give list say said us into'
+    'that to was we were what when where which who whom why will with would you your about any some show give list say said us into ' +
+    'want wants wanted like get gets got make made take took also just only still here one ones thing things much many big large how ' +
+    'could should shall may might must do does did done know tell let lets find found please thanks its it s'
   )
     .split(/\s+/)
     .flatMap((w) => [w, skel(w)]),
@@ -91,7 +94,7 @@ export function sentences(text: string | null | undefined): string[] {
     let buf = '';
     for (const p of parts) {
       const candidate = buf ? `${buf} ${p}` : p;
-      if (/(?:\b(?:bl|pr|kr|ca|jf|mv|dvs|fx|evt|nr|stk|mio|mia|ift|ifm|inkl|ekskl|ref|tlf|d|f|kl|hhv|vedr)\.|\b\d{1,2}\.)$/i.test(p)) {
+      if (/(?:\b(?:bl|pr|kr|ca|jf|mv|dvs|fx|evt|nr|stk|mio|mia|ift|ifm|inkl|ekskl|ref|tlf|d|f|kl|hhv|vedr)\.|\b\d{1,2}\.)$/i.test(p) || /(?:^|[\s.])\p{Lu}\.$/u.test(p)) {
         buf = candidate;
         continue;
       }

@@ -24,10 +24,17 @@ export const DEMO_FORUM = {
 
 const TOKEN = /\{\{date(?:([+-]\d+))?(?::([^}]+))?\}\}/g;
 
-/** Fills the {{date±N:format}} tokens of a sample against today's date in Copenhagen. */
+/**
+ * Fills the {{date±N:format}} tokens of a sample against today's date in Copenhagen. Meetings fall on
+ * weekdays: a date on a Saturday or Sunday moves to the Monday after.
+ */
 export function renderSample(text: string, now: Date = new Date()): string {
   const today = DateTime.fromJSDate(now, { zone: ZONE }).startOf('day').setLocale('da');
-  return text.replace(TOKEN, (_m, offset: string | undefined, format: string | undefined) => today.plus({ days: Number(offset ?? 0) }).toFormat(format ?? 'yyyy-MM-dd'));
+  return text.replace(TOKEN, (_m, offset: string | undefined, format: string | undefined) => {
+    let d = today.plus({ days: Number(offset ?? 0) });
+    if (d.weekday > 5) d = d.plus({ days: 8 - d.weekday });
+    return d.toFormat(format ?? 'yyyy-MM-dd');
+  });
 }
 
 export interface DemoResult {

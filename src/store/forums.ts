@@ -48,8 +48,11 @@ export function forumKey(s: string): string {
 
 /** URL- and id-safe slug: "Den Administrative Styregruppe" → "den-administrative-styregruppe". */
 export function slugify(s: string, max = 40): string {
-  const slug = foldName(s).replace(/ /g, '-').slice(0, max).replace(/-+$/, '');
-  return slug || 'forum';
+  const full = foldName(s).replace(/ /g, '-');
+  if (full.length <= max) return full || 'forum';
+  const cut = full.slice(0, max + 1);
+  const atWord = cut.lastIndexOf('-');
+  return (atWord > max / 2 ? cut.slice(0, atWord) : full.slice(0, max)).replace(/-+$/, '') || 'forum';
 }
 
 /** Words around a forum's name in titles and calendar names: "Møde i …", "Referat fra …", "… 2027", "Årshjul for …". */

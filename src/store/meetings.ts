@@ -191,6 +191,8 @@ export interface WriteMeetingArgs {
   meeting: Meeting;
   origin: MeetingOrigin;
   externalUid?: string | null;
+  /** The id is new (nothing to delete first). */
+  isNew?: boolean;
 }
 
 /** Inserts or replaces a meeting with its attendees and items. Run it inside a transaction. */
@@ -229,8 +231,7 @@ export async function writeMeeting(tx: Queryable, a: WriteMeetingArgs): Promise<
       a.externalUid ?? null,
     ],
   );
-  await tx.query('delete from attendees where meeting_id = $1', [a.id]);
-  await tx.query('delete from items where meeting_id = $1', [a.id]);
+  if (!a.isNew) await tx.query('with gone as (delete from attendees where meeting_id = $1) delete from items where meeting_id = $1', [a.id]);
   const people = [
     ...m.participants.map((p) => ({ name: p.name, organisation: p.organisation, role: p.role ?? 'participant' })),
     ...m.absent.map((p) => ({ name: p.name, organisation: p.organisation, role: 'absent' })),
@@ -334,9 +335,11 @@ export async function planMeeting(tx: Queryable, a: PlanArgs): Promise<PlanResul
   const existing = (a.uid ? await findMeetingByUid(tx, a.forum.id, a.uid) : null) ?? (await findMeetingFor(tx, a.forum.id, start.date, 'meeting'));
   if (!existing) {
     const id = await newMeetingId(tx, a.forum, start.date);
-    await writeMeeting(tx, { id, forum: a.forum, meeting: wanted, origin: a.origin, externalUid: a.uid ?? null });
+    await writeMeeting(tx, { id, forum: a.forum, meeting: wanted, origin: a.origin, externalUid: a.uid ?? null, isNew: true });
     return { meetingId: id, result: 'created' };
   }
+  // a "Næste møde" statement only fills an empty date; it never changes a meeting planned otherwise
+  if (a.origin === 'next_meeting') return { meetingId: existing.id, result: 'unchanged' };
   if (existing.status !== 'planned') {
     if (a.uid && !existing.externalUid) await tx.query('update meetings set external_uid = $2 where id = $1', [existing.id, a.uid]);
     return { meetingId: existing.id, result: 'unchanged' };

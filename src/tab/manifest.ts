@@ -32,7 +32,7 @@ export function packageVersion(): string {
 export function ssoResource(config: Config): string | undefined {
   if (config.TAB_SSO_AUDIENCE) return config.TAB_SSO_AUDIENCE;
   if (!config.MicrosoftAppId) return undefined;
-  return `api://${new URL(config.PUBLIC_BASE_URL).host}/${config.MicrosoftAppId}`;
+  return `api://${new URL(config.PUBLIC_BASE_URL).hostname}/${config.MicrosoftAppId}`;
 }
 
 /** Checks the configuration a package needs and returns the values for the template. Throws UserError with what is missing. */
@@ -57,7 +57,8 @@ export function manifestValues(config: Config): ManifestValues {
     TEAMS_APP_ID: appId.toLowerCase(),
     BOT_ID: botId.toLowerCase(),
     BASE_URL: baseUrl,
-    DOMAIN: base!.host,
+    // validDomains and the application id URI take the host name without a port
+    DOMAIN: base!.hostname,
     SSO_RESOURCE: ssoResource(config)!,
   };
 }

@@ -3,8 +3,6 @@ import path from 'path';
 import type restify from 'restify';
 import type { AppDeps } from '../app';
 import { isLocalMode } from '../config';
-import { getMeeting } from '../store/meetings';
-import { meetingIcs } from './ics';
 import { MANIFEST_DIR } from './manifest';
 import { filters, myProcedures, searchDecisions, upcoming, type Lang } from './service';
 import { bearer, devUser, SsoError, verifierFromConfig, type TabUser, type TokenVerifier } from './sso';
@@ -14,8 +12,7 @@ import { bearer, devUser, SsoError, verifierFromConfig, type TabUser, type Token
  *   GET /tab/…                       the static page (tab/), with the CSP frame-ancestors Teams needs
  *   GET /tab/vendor/teams-js.js      @microsoft/teams-js's browser bundle, from node_modules (no CDN)
  *   GET /api/tab/me                  who I am, local mode or not, forum and year filters
- *   GET /api/tab/meetings            upcoming meetings with their agenda items
- *   GET /api/tab/meetings/:id/calendar.ics
+ *   GET /api/tab/meetings            upcoming meetings with their agenda items and .ics links (src/broadcasts' route)
  *   GET /api/tab/search?q=&forum=&year=&lang=
  *   GET /api/tab/procedures          my open written procedures
  * /api/tab/* needs `Authorization: Bearer <SSO token>` (verified in ./sso); 401 otherwise. In local mode
@@ -197,25 +194,6 @@ export function registerTabRoutes(server: restify.Server, deps: AppDeps): void {
     api(async (req) => {
       const q = (req.query ?? {}) as Record<string, string>;
       return { meetings: await upcoming(deps, { forumId: q.forum || undefined }) };
-    }),
-  );
-
-  server.get(
-    '/api/tab/meetings/:id/calendar.ics',
-    api(async (req, res) => {
-      const id = String((req.params as Record<string, string>).id ?? '');
-      const m = await getMeeting(deps.db, id);
-      if (!m || !m.start) {
-        sendError(res, 404, 'NotFound', 'no such meeting');
-        return undefined;
-      }
-      const body = meetingIcs(m, { baseUrl: deps.config.PUBLIC_BASE_URL });
-      res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="${id.replace(/[^A-Za-z0-9_-]/g, '_')}.ics"`);
-      res.setHeader('Cache-Control', 'no-store');
-      res.writeHead(200);
-      res.end(body);
-      return undefined;
     }),
   );
 

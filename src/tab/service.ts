@@ -1,4 +1,6 @@
-import type { AppDeps, Answer, AnswerSource } from '../app';
+import type { AppDeps, Answer } from '../app';
+import type { Source as AnswerSource } from '../questions';
+import { calendarToken, icsUrl as broadcastIcsUrl } from '../broadcasts/ics';
 import type { Outcome } from '../minutes/model';
 import { listForums } from '../store/forums';
 import { getMeeting, upcomingMeetings, type StoredMeeting } from '../store/meetings';
@@ -28,7 +30,7 @@ export interface TabMeeting {
   end: string | null;
   location: string | null;
   items: Array<{ number: number; title: string; recommendation: string | null }>;
-  /** Where the calendar file is (relative to the server, or absolute). */
+  /** Where the calendar file is (the broadcasts capability's .ics route, relative to the server). */
   icsUrl: string;
 }
 
@@ -107,42 +109,18 @@ export async function upcoming(deps: AppDeps, opts: { forumId?: string; limit?: 
       end: s.end,
       location: s.location,
       items: (m?.items ?? []).map((i) => ({ number: i.number, title: i.title, recommendation: i.recommendation })),
-      icsUrl: icsUrl(deps, s.id),
+      icsUrl: await icsUrl(deps, s.id),
     });
   }
   return out;
 }
 
 /**
- * The calendar download: the broadcasts capability's .ics route when it offers one
- * (src/broadcasts `icsUrl(config, meetingId)`), else the tab's own `/api/tab/meetings/:id/calendar.ics`.
+ * The calendar download: the broadcasts capability's .ics route (an unguessable token per meeting, the
+ * same link the agenda card carries), relative to the server so it works on whatever host serves the tab.
  */
-export function icsUrl(deps: AppDeps, meetingId: string): string {
-  const b = broadcastsIcs();
-  if (b) {
-    try {
-      return b(deps.config, meetingId);
-    } catch {
-      /* fall through */
-    }
-  }
-  return `/api/tab/meetings/${encodeURIComponent(meetingId)}/calendar.ics`;
-}
-
-type IcsUrlFn = (config: AppDeps['config'], meetingId: string) => string;
-let icsFn: IcsUrlFn | null | undefined;
-function broadcastsIcs(): IcsUrlFn | null {
-  if (icsFn === undefined) {
-    icsFn = null;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require('../broadcasts/ics') as { icsUrl?: IcsUrlFn };
-      if (typeof mod.icsUrl === 'function') icsFn = mod.icsUrl;
-    } catch {
-      icsFn = null;
-    }
-  }
-  return icsFn;
+export async function icsUrl(deps: AppDeps, meetingId: string): Promise<string> {
+  return broadcastIcsUrl('', await calendarToken(deps.db, meetingId));
 }
 
 /** Builds the question the engine gets from a search box: a topic becomes "hvad blev besluttet om <topic>". */
@@ -174,8 +152,7 @@ export async function searchDecisions(deps: AppDeps, input: { q: string; forumId
   const hits: DecisionHit[] = [];
   const seen = new Set<string>();
   // the best source first, then the engine's other matches (or, when it does not know, the nearest items)
-  const more = Array.isArray(answer.more) ? (answer.more as AnswerSource[]) : [];
-  for (const s of [...(answer.sources ?? []), ...more]) {
+  for (const s of [...(answer.sources ?? []), ...(answer.more ?? [])]) {
     if (!s?.meetingId) continue;
     const key = `${s.meetingId}#${s.itemNumber ?? ''}`;
     if (seen.has(key)) continue;

@@ -1,5 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Config } from '../config';
+import { UserError } from '../errors';
 import type { Logger } from '../log';
 
 /**
@@ -8,6 +9,7 @@ import type { Logger } from '../log';
  * the server then listens on loopback only.
  */
 export function createAdapter(config: Config, log: Logger): CloudAdapter {
+  checkAuthConfig(config);
   const options: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
@@ -21,4 +23,16 @@ export function createAdapter(config: Config, log: Logger): CloudAdapter {
     log.error({ err, activityId: ctx.activity?.id, type: ctx.activity?.type }, 'unhandled turn error');
   };
   return adapter;
+}
+
+/** Clear start-up errors for the combinations botbuilder would refuse (or fail on at the first send). */
+export function checkAuthConfig(config: Config): void {
+  if (!config.MicrosoftAppId) return;
+  const type = config.MicrosoftAppType;
+  if ((type === 'SingleTenant' || type === 'UserAssignedMsi') && !config.MicrosoftAppTenantId) {
+    throw new UserError(`configuration: MicrosoftAppTenantId is required when MicrosoftAppType is ${type}${type === 'SingleTenant' ? ' (the default)' : ''}`, 'config');
+  }
+  if (type !== 'UserAssignedMsi' && !config.MicrosoftAppPassword) {
+    throw new UserError(`configuration: MicrosoftAppPassword is required with MicrosoftAppId (MicrosoftAppType ${type})`, 'config');
+  }
 }

@@ -217,8 +217,25 @@ async function postMinutesText(deps: AppDeps, meetingId: string, actor: string |
       ? `The minutes summary of ${meetingId} is being ${r.created ? 'posted to' : 'updated in'} ${r.channels} channel(s). Delivery report: "delivery report ${r.broadcastId}".`
       : `Referatet for ${meetingId} bliver ${r.created ? 'postet i' : 'opdateret i'} ${r.channels} ${r.channels === 1 ? 'kanal' : 'kanaler'}. Leveringsrapport: skriv »leveringsrapport ${r.broadcastId}«.`;
   } catch (err) {
-    if (err instanceof UserError) return err.message;
+    if (err instanceof UserError) return userErrorText(err, meetingId, lang);
     throw err;
+  }
+}
+
+/** Domain errors in the user's language. */
+function userErrorText(err: UserError, meetingId: string, lang: 'da' | 'en'): string {
+  const en = lang === 'en';
+  switch (err.code) {
+    case 'unknown_meeting':
+      return en ? `I know no meeting with the id ${meetingId}.` : `Jeg kender intet møde med id'et ${meetingId}.`;
+    case 'no_minutes':
+      return en ? `The meeting ${meetingId} has no minutes yet.` : `Mødet ${meetingId} har endnu intet referat.`;
+    case 'no_channel':
+      return en
+        ? `No channel is linked to this forum yet. Write "link <forum>" in the forum's channel first.`
+        : `Ingen kanal er tilknyttet forummet endnu. Skriv »tilknyt <forum>« i forummets kanal først.`;
+    default:
+      return err.message;
   }
 }
 
@@ -232,7 +249,7 @@ async function sendAgendaText(deps: AppDeps, meetingId: string, personal: boolea
       ? `The agenda of ${meetingId} is on its way to ${r.channels} channel(s)${personal ? ` and ${r.personal} personal chat(s)` : ''}. Delivery report: "delivery report ${r.broadcastId}".`
       : `Dagsordenen for ${meetingId} er på vej til ${r.channels} ${r.channels === 1 ? 'kanal' : 'kanaler'}${personal ? ` og ${r.personal} personlige chats` : ''}. Leveringsrapport: skriv »leveringsrapport ${r.broadcastId}«.`;
   } catch (err) {
-    if (err instanceof UserError) return err.message;
+    if (err instanceof UserError) return userErrorText(err, meetingId, lang);
     throw err;
   }
 }

@@ -38,6 +38,11 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
       { activityId: ctx.activity.id, chars: msg.originalLength, answered: answer.answered, intent: answer.intent, sources: answer.sources.length },
       'question answered',
     );
+    if (answer.intent === 'help') {
+      // "hvad kan du?", "what can you do": the engine recognised a request for help
+      await sendCard(ctx, helpCard(msg.lang, helpCommands(bot, msg.lang, bot.isSecretariat(ctx))));
+      return;
+    }
     const note = msg.truncated ? t(msg.lang, 'truncated', MAX_MESSAGE_CHARS) : undefined;
     const item = answer.item ?? (await itemOf(deps, answer));
     await sendCard(ctx, answerCard({ ...answer, item: item ?? null }, msg.lang, { note }));

@@ -55,14 +55,21 @@ export class BotbuilderMessenger implements Messenger {
   }
 
   private async run(reference: Partial<ConversationReference> | Record<string, unknown>, fn: (ctx: TurnContext) => Promise<void>): Promise<void> {
+    // the adapter hands errors thrown in the callback to onTurnError and does not rethrow them: keep our own
+    let failure: unknown;
     try {
       await this.adapter.continueConversationAsync(this.appId, reference as Partial<ConversationReference>, async (ctx) => {
         withoutSdkRetries(ctx);
-        await fn(ctx);
+        try {
+          await fn(ctx);
+        } catch (err) {
+          failure = err ?? new Error('send failed');
+        }
       });
     } catch (err) {
-      throw toDeliveryError(err);
+      failure ??= err;
     }
+    if (failure !== undefined) throw toDeliveryError(failure);
   }
 }
 

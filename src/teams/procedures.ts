@@ -71,7 +71,8 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
     );
     if (!result) return actionError(400, 'BadRequest', 'Ugyldig stemme.');
     deps.log.info({ procedureId: d.procedureId, item: d.item, status: result.status, code: result.code, aadObjectId: actor.aadObjectId, activityId: ctx.activity.id }, 'procedure vote');
-    const card = await cardFor(deps.db, deps.config, deps.now(), d.procedureId, { ...actor, onBehalfOf }, voteBanner(result));
+    const known = result.status !== 'refused' ? result.voter : null;
+    const card = await cardFor(deps.db, deps.config, deps.now(), d.procedureId, { ...actor, onBehalfOf }, voteBanner(result), known);
     if (!card) return actionError(404, 'NotFound', 'Proceduren findes ikke.');
     return actionCard(card);
   });
@@ -130,6 +131,13 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
       items,
       voters: 'roster',
     };
+    const problems = [
+      !spec.title.trim() && 'Skriv en titel.',
+      !items.length && 'Skriv mindst ét punkt med en titel.',
+      !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00$/.test(spec.deadline) && 'Vælg en frist (dato og klokkeslæt).',
+      !(quorumPct >= 0 && quorumPct <= 100) && 'Krav om svar skal være mellem 0 og 100 procent.',
+    ].filter((x): x is string => !!x);
+    if (problems.length) return dialog(await formFor(problems.join(' ')));
     try {
       const created = await createProcedure(pctx, actor, spec);
       deps.log.info({ procedureId: created.id, aadObjectId: actor.aadObjectId }, 'procedure opened from the dialog');

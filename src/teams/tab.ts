@@ -1,15 +1,20 @@
 import type { TurnContext } from 'botbuilder';
 import type { TeamsBot } from './app';
 import type { AppDeps } from '../app';
+import { answerCard } from '../cards/chat';
 import { cardAttachment } from '../cards/render';
 import { renderDecisionCard } from '../tab/cards';
-import { searchDecisions, type Lang } from '../tab/service';
+import { longDate, myProcedures, searchDecisions, searchQuestion, type Lang, type MyProcedure } from '../tab/service';
+import { sendCard, withTyping } from './chat';
 import { detectLang } from './text';
 
 /**
- * Teams glue for the tab capability: the search-based message extension "Søg i beslutninger"
- * (manifest composeExtensions command `searchDecisions`). A `composeExtension/query` invoke is answered
- * with a list of decision cards from the same search as the tab; picking one puts the card in the conversation.
+ * Teams glue for the tab capability:
+ *  - the search-based message extension "Søg i beslutninger" (manifest composeExtensions command
+ *    `searchDecisions`): a `composeExtension/query` invoke is answered with a list of decision cards from the
+ *    same search as the tab; picking one puts the card in the conversation;
+ *  - the chat commands of the manifest's command menu that the tab's views mirror: "søg beslutning <emne>"
+ *    (the question engine, as "hvad blev besluttet om <emne>") and "mine afstemninger".
  */
 export const SEARCH_COMMAND_ID = 'searchDecisions';
 const MAX_RESULTS = 10;
@@ -28,12 +33,78 @@ export function queryText(value: QueryValue): { text: string; initialRun: boolea
   return { text: typeof p?.value === 'string' ? p.value.trim().slice(0, 200) : '', initialRun };
 }
 
-/** English when the Teams locale is English or the query reads as English, else Danish. */
+/** English when the Teams locale is English (a search term is often just a Danish name), else by the query's words. */
 function langOf(ctx: TurnContext, text: string): Lang {
-  return detectLang(text, ctx.activity.locale);
+  return /^en\b/i.test(ctx.activity.locale ?? '') ? 'en' : detectLang(text, ctx.activity.locale);
+}
+
+/** "søg beslutning takster", "søg i beslutninger om takster", "sog beslutning takster" */
+export const SEARCH_COMMAND = /^s(?:ø|oe|o)g\s+(?:i\s+)?beslutning(?:er)?\b\s*(?:om\s+)?(.*)$/i;
+/** "mine afstemninger", "mine afstemning" */
+export const MY_VOTES_COMMAND = /^mine\s+afstemning(?:er)?\s*[.!?]*$/i;
+
+const STAMP: Record<Lang, (p: MyProcedure) => string> = {
+  da: (p) => {
+    const d = new Date(p.deadline);
+    const date = longDate(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(d), 'da');
+    const time = new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' }).format(d);
+    const state = p.voted ? 'du har stemt' : `mangler din stemme (${p.answered} af ${p.items} punkter besvaret)`;
+    return `• ${p.title} (${p.forum}) – frist ${date} kl. ${time} – ${state}${p.onBehalfOf ? ` – som stedfortræder for ${p.onBehalfOf}` : ''}`;
+  },
+  en: (p) => {
+    const d = new Date(p.deadline);
+    const date = longDate(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(d), 'en');
+    const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' }).format(d);
+    const state = p.voted ? 'you have voted' : `waiting for your vote (${p.answered} of ${p.items} items answered)`;
+    return `• ${p.title} (${p.forum}) – deadline ${date} ${time} – ${state}${p.onBehalfOf ? ` – as substitute for ${p.onBehalfOf}` : ''}`;
+  },
+};
+
+/** The reply to "mine afstemninger": the open procedures I vote in, those missing my vote first. */
+export function myVotesText(list: MyProcedure[], lang: Lang): string {
+  if (!list.length) return lang === 'en' ? 'You have no open written procedures.' : 'Du har ingen åbne skriftlige procedurer.';
+  const sorted = [...list].sort((a, b) => Number(a.voted) - Number(b.voted));
+  const head = lang === 'en' ? 'Your open written procedures:' : 'Dine åbne skriftlige procedurer:';
+  const foot =
+    lang === 'en'
+      ? 'Vote on the procedure’s card here in the chat. The tab “Meetings and decisions” shows the same list.'
+      : 'Stem på procedurens kort her i chatten. Fanen »Møder og beslutninger« viser den samme liste.';
+  return [head, ...sorted.map(STAMP[lang]), '', foot].join('\n');
 }
 
 export function register(bot: TeamsBot, deps: AppDeps): void {
+  bot.command(
+    'søg beslutning',
+    SEARCH_COMMAND,
+    async (ctx, m) => {
+      const lang = bot.lang(ctx);
+      const topic = (m[1] ?? '').trim();
+      if (!topic) {
+        await ctx.sendActivity(lang === 'en' ? 'Write a topic after the command, e.g. “søg beslutning rates”.' : 'Skriv et emne efter kommandoen, fx »søg beslutning takster«.');
+        return;
+      }
+      const answer = await withTyping(ctx, () => deps.questions.answer({ question: searchQuestion(topic, lang), now: deps.now(), lang, locale: ctx.activity.locale }));
+      await sendCard(ctx, answerCard(answer, lang));
+    },
+    { help: { da: 'søg beslutning <emne> – hvad forummet har besluttet om et emne', en: 'søg beslutning <topic> – what the forum decided about a topic' } },
+  );
+
+  bot.command(
+    'mine afstemninger',
+    MY_VOTES_COMMAND,
+    async (ctx) => {
+      const lang = bot.lang(ctx);
+      const aad = ctx.activity.from?.aadObjectId;
+      if (!aad) {
+        await ctx.sendActivity(lang === 'en' ? 'I could not see who you are. Please try again from Teams.' : 'Jeg kunne ikke se, hvem du er. Prøv igen fra Teams.');
+        return;
+      }
+      const list = await myProcedures(deps, { aadObjectId: aad, tenantId: '', name: null, upn: null, dev: false });
+      await ctx.sendActivity(myVotesText(list, lang));
+    },
+    { help: { da: 'mine afstemninger – dine åbne skriftlige procedurer, og om du har stemt', en: 'mine afstemninger – your open written procedures' } },
+  );
+
   bot.invoke('composeExtension/query', async (ctx) => {
     const value = (ctx.activity.value ?? {}) as QueryValue;
     if (value.commandId !== SEARCH_COMMAND_ID) {

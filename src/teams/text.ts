@@ -1,8 +1,9 @@
 /** Short texts the bot writes in chat, in Danish and English. Danish is the default. */
 export type Lang = 'da' | 'en';
 
+// No words that are also common Danish words (at, is, do, held).
 const EN_WORDS = new Set(
-  'what when where who whom which why how is was were are the of on at in did does do next last meeting meetings agenda decided decision decisions about minutes please help show tell me attended absent held apologies upcoming'.split(
+  'what when where who whom which why how was were are the of on in did does next last meeting meetings agenda decided decision decisions about minutes please help show tell me attended absent apologies upcoming'.split(
     ' ',
   ),
 );
@@ -13,10 +14,12 @@ const DA_WORDS = new Set(
 );
 
 /**
- * English when the Teams locale is English, or when the text reads as English (more English than
- * Danish function words, or English letters only and at least two English words). Otherwise Danish.
+ * English when the user writes English (more English than Danish words) or the Teams locale is English
+ * (DESIGN section 1: "in English when the user writes English or their Teams locale is English").
+ * Otherwise Danish.
  */
-export function detectLang(text: string, locale?: string): Lang {
+export function detectLang(text: string, locale?: string | null): Lang {
+  if (locale && /^en\b/i.test(locale)) return 'en';
   const words = text.toLowerCase().match(/[\p{L}]+/gu) ?? [];
   let en = 0;
   let da = 0;
@@ -25,9 +28,7 @@ export function detectLang(text: string, locale?: string): Lang {
     if (DA_WORDS.has(w)) da++;
   }
   if (/[æøå]/i.test(text)) da += 2;
-  if (en > da) return 'en';
-  if (da > en) return 'da';
-  return locale && /^en\b/i.test(locale) ? 'en' : 'da';
+  return en > da ? 'en' : 'da';
 }
 
 const TEXTS = {

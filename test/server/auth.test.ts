@@ -60,13 +60,26 @@ test('an unsigned invoke gets 401', async () => {
 });
 
 test('a bearer token that is not a JWT gets 401', async () => {
+  // botbuilder prints the AuthenticationError with console.error; keep the test output clean
+  const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   const client = new BotClient(server.url, connector, { authorization: 'Bearer not-a-jwt' });
   const res = await client.send(personalMessage('hej'));
   expect(res.status).toBe(401);
   expect(asked).toEqual([]);
+  quiet.mockRestore();
 });
 
 test('malformed bodies still get 400 before authentication', async () => {
   const res = await new BotClient(server.url).post('{"type":');
   expect(res.status).toBe(400);
+});
+
+test('incomplete Bot Framework settings fail at start with a clear message', async () => {
+  const base = { MicrosoftAppId: '00000000-0000-4000-8000-000000000001' };
+  await expect(startServer(loadConfig({ ...base, MicrosoftAppPassword: 'x' }), { port: 0, host: '127.0.0.1', db, log: pino({ level: 'silent' }) })).rejects.toThrow(
+    /MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant/,
+  );
+  await expect(startServer(loadConfig({ ...base, MicrosoftAppType: 'MultiTenant' }), { port: 0, host: '127.0.0.1', db, log: pino({ level: 'silent' }) })).rejects.toThrow(
+    /MicrosoftAppPassword is required/,
+  );
 });

@@ -72,6 +72,17 @@ beforeAll(async () => {
     port: 0,
     db,
     log: pino({ level: 'info' }, sink),
+    routes: [
+      (srv) => {
+        srv.get('/test/boom', async () => {
+          throw new Error('secret internals: password=hunter2');
+        });
+        // a plain (req, res) handler: restify 11 alone would refuse it at start-up
+        srv.get('/test/plain', (_req: unknown, res: { send(code: number, body: unknown): void }) => {
+          res.send(200, { plain: true });
+        });
+      },
+    ],
     questions: {
       answer: async (input) => {
         asked.push(input);
@@ -101,6 +112,21 @@ describe('server', () => {
     const warn = logLines.find((l) => /LOCAL MODE/.test(String(l.msg)));
     expect(warn).toBeDefined();
     expect(String(warn!.msg)).toMatch(/NOT authenticated/);
+  });
+
+  test('route registrars: a throwing route gives a generic 500; plain (req, res) handlers work', async () => {
+    const boom = await fetch(`${server.url}/test/boom`);
+    expect(boom.status).toBe(500);
+    const text = await boom.text();
+    expect(text).not.toContain('hunter2');
+    expect(JSON.parse(text)).toEqual({ code: 'InternalError', message: 'internal error' });
+    const plain = await fetch(`${server.url}/test/plain`);
+    expect(await plain.json()).toEqual({ plain: true });
+    expect((await fetch(`${server.url}/no/such/route`)).status).toBe(404);
+  });
+
+  test('a port in use is a clear error', async () => {
+    await expect(startServer(loadConfig({}), { port: server.port, db, log: pino({ level: 'silent' }) })).rejects.toThrow(/port \d+ on 127.0.0.1 is already in use/);
   });
 
   test('GET /api/health pings the store', async () => {
@@ -167,6 +193,17 @@ describe('questions in chat', () => {
     expect(cardText(card)).toContain('Det kan jeg ikke finde i referaterne.');
     expect(cardText(card)).not.toContain('Kilde');
     expect(card.actions ?? []).toHaveLength(0);
+  });
+
+  test('when nothing answers, the nearest items are listed as such', async () => {
+    const near = { meetingId, forum: FICTIONAL_MEETING.forum!, meetingTitle: null, date: '2025-03-12', itemNumber: 2, itemTitle: 'Takstændring på bostedet Klitrosen', excerpt: '', score: 0.2 };
+    answerImpl = async () => ({ answered: false, intent: 'fact', text: 'Det står ikke i referaterne.', sources: [], lang: 'da', sourceLine: null, more: [near], item: null });
+    const { replies } = await client.ask(personalMessage('hvor mange nattevagter har Klitrosen?'));
+    const card = cardOf(replies[0])!;
+    expectValidCard(card);
+    expect(cardText(card)).toContain('Nærmeste punkter');
+    expect(cardText(card)).toContain('• Direktørforum Vadehavet, møde 12. marts 2025, punkt 2: Takstændring på bostedet Klitrosen');
+    expect(replies[0].summary).toContain('Nærmeste punkter:\n- Direktørforum Vadehavet');
   });
 
   test('a channel message with an @mention is answered in the thread, without the mention', async () => {

@@ -244,6 +244,7 @@ export class FakeConnector {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrived = Date.now(); // before the body is read: rate limits count arrivals
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -258,7 +259,7 @@ export class FakeConnector {
     const u = new URL(req.url ?? '/', 'http://x');
     const call: ConnectorCall = {
       seq: ++this.seq,
-      at: Date.now(),
+      at: arrived,
       method: req.method ?? 'GET',
       path: decodeURIComponent(u.pathname),
       query: Object.fromEntries(u.searchParams),
@@ -298,11 +299,14 @@ export class FakeConnector {
       const retryAfter = this.checkLimits(call);
       if (retryAfter > 0) reply = { status: 429, headers: { 'Retry-After': String(retryAfter) }, body: { error: { code: 'TooManyRequests', message: 'rate limit exceeded' } } };
     }
-    if (!reply) {
+    if (!reply || reply.status === undefined) {
+      const slow = reply?.delayMs;
+      reply = undefined;
       for (const fn of this.interceptors) {
         reply = await fn(call);
         if (reply) break;
       }
+      if (slow) reply = { ...(reply ?? {}), delayMs: Math.max(slow, reply?.delayMs ?? 0) };
     }
     if (reply?.delayMs) await new Promise((r) => setTimeout(r, reply!.delayMs));
     let status: number;

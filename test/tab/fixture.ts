@@ -1,3 +1,5 @@
+import type { Config } from '../../src/config';
+import { castVote, CLI, createProcedure, LOCAL_DEV_TENANT_ID, procedureContext } from '../../src/procedures';
 import type { Db } from '../../src/store/db';
 import { importDocument } from '../../src/store/import';
 import type { Meeting } from '../../src/minutes/model';
@@ -100,4 +102,36 @@ export async function seedTabMeetings(db: Db): Promise<string[]> {
     ids.push(r.meetingId);
   }
   return ids;
+}
+
+/** The voters of the fictional written procedure: the first is the user the tests act as. */
+export const VOTERS = [
+  { aadObjectId: 'aad-frida', name: 'Frida Fjord', organisation: 'Egekrogen Kommune' },
+  { aadObjectId: 'aad-gustav', name: 'Gustav Grøn', organisation: 'Lindholm Kommune' },
+];
+
+/** Opens a fictional written procedure (two items, deadline after NOW) through the procedures capability. */
+export async function openTabProcedure(db: Db, config: Config, title = 'Skriftlig procedure om fælles indkøbsaftale'): Promise<string> {
+  const ctx = procedureContext({ db, config, now: () => NOW });
+  const created = await createProcedure(ctx, CLI, {
+    forum: FORUM,
+    title,
+    deadline: '2026-12-01T12:00:00+01:00',
+    rule: 'majority',
+    items: [
+      { title: 'Tiltrædelse af indkøbsaftale for hjælpemidler', recommendation: 'Det indstilles, at forummet tiltræder aftalen.' },
+      { title: 'Udpegning af repræsentant til styregruppen', recommendation: 'Det indstilles, at Frida Fjord udpeges.' },
+    ],
+    voters: VOTERS,
+  });
+  return created.id;
+}
+
+/** Votes on every item of the procedure as `aadObjectId`. */
+export async function voteAll(db: Db, config: Config, procedureId: string, aadObjectId: string, items = 2): Promise<void> {
+  const ctx = procedureContext({ db, config, now: () => NOW });
+  for (let item = 1; item <= items; item++) {
+    const r = await castVote(ctx, { kind: 'teams', aadObjectId, tenantId: LOCAL_DEV_TENANT_ID }, { procedureId, item, choice: 'for' }, `vote-${procedureId}-${aadObjectId}-${item}`);
+    if (r.status !== 'recorded') throw new Error(`vote not recorded: ${JSON.stringify(r)}`);
+  }
 }

@@ -1,0 +1,114 @@
+/**
+ * Layouts beyond the seeds, written for this project (fictional forums): the families of real municipal
+ * agendas and minutes the parser meets (e-Dagsorden-style PDFs, "Ad 1)" minutes, "Pkt. 1", unnumbered
+ * headings, column layouts, portal pages with inline labels).
+ */
+import fs from 'fs';
+import path from 'path';
+import { parseDocument } from '../src/minutes';
+import { Meeting as MeetingSchema, type Meeting } from '../src/minutes/model';
+
+async function parseFixture(name: string): Promise<Meeting> {
+  const file = path.join(__dirname, 'fixtures', 'minutes', name);
+  const m = await parseDocument({ data: fs.readFileSync(file), fileName: file });
+  MeetingSchema.parse(m);
+  return m;
+}
+
+const titles = (m: Meeting) => m.items.map((i) => i.title);
+
+test('e-Dagsorden style: Mødedato/Mødetidspunkt/Slut, table of contents with page numbers, Sagsnr. lines', async () => {
+  const m = await parseFixture('edagsorden-referat.txt');
+  expect(m.forum).toBe('Økonomiudvalget');
+  expect(m.start).toBe('2018-03-12T15:00:00+01:00');
+  expect(m.end).toBe('2018-03-12T17:30:00+01:00');
+  expect(m.location).toBe('Mødelokale 1, Rådhuset, Torvet 1, Havby');
+  expect(titles(m)).toEqual(['Godkendelse af dagsorden', 'Budgetopfølgning pr. 31. januar 2018', 'Salg af grund på Havnevej']);
+  expect(m.items.map((i) => i.outcome)).toEqual(['approved', 'noted', 'not_approved']);
+  expect(m.items[1].background).toBe('Forvaltningen har udarbejdet budgetopfølgning.');
+  expect(m.participants.map((p) => [p.name, p.organisation])).toEqual([['Jens Jensen', 'A'], ['Hanne Hansen', 'V'], ['Ole Olsen', 'C']]);
+  expect(m.absent.map((p) => p.name)).toEqual(['Ole Olsen']);
+});
+
+test('"Ad 1)" minutes without section labels; a heading wrapped onto two lines', async () => {
+  const m = await parseFixture('ad-punkter.txt');
+  expect(m.forum).toBe('Social- og Sundhedsdirektørkredsen');
+  expect(m.start).toBe('2021-02-03T09:00:00+01:00');
+  expect(m.end).toBe('2021-02-03T11:00:00+01:00');
+  expect(m.location).toBe('Microsoft Teams');
+  expect(titles(m)).toEqual(['Godkendelse af dagsorden', 'Status på udmøntning af sundhedsaftalen', 'Eventuelt']);
+  expect(m.status).toBe('minutes');
+  expect(m.items[0].decision).toBe('Dagsordenen blev godkendt.');
+  expect(m.items[1].outcome).toBe('noted');
+  expect(m.participants).toHaveLength(3);
+  expect(m.participants[2]).toEqual({ name: 'Anne Krog', organisation: 'KKR-sekretariatet', role: 'minutes_taker' });
+  expect(m.absent).toEqual([{ name: 'Lise Dam', organisation: 'Nordby Kommune' }]);
+});
+
+test('"Pkt. 1" agenda with "Tid og sted:" on one line', async () => {
+  const m = await parseFixture('pkt-tid-og-sted.txt');
+  expect(m.forum).toBe('Ældrerådet');
+  expect(m.start).toBe('2019-09-05T13:30:00+02:00');
+  expect(m.end).toBe('2019-09-05T16:00:00+02:00');
+  expect(m.location).toBe('Borgerhuset, lokale 3');
+  expect(m.status).toBe('agenda');
+  expect(titles(m)).toEqual(['Godkendelse af dagsorden', 'Orientering fra formanden', 'Høring: Kvalitetsstandard for hjemmehjælp', 'Næste møde']);
+  expect(m.items[2].recommendation).toBe('Rådet afgiver høringssvar.');
+  expect(m.nextMeeting).toBe('2019-10-03'); // no year written: the meeting's year
+});
+
+test('unnumbered headings without an agenda list are numbered 1..n', async () => {
+  const m = await parseFixture('unnumbered-headings.txt');
+  expect(m.forum).toBe('Fællesrådet for Vand');
+  expect(m.start).toBe('2013-01-14T10:00:00+01:00');
+  expect(m.end).toBe('2013-01-14T12:00:00+01:00');
+  expect(m.location).toBe('Vandværket, Sø Allé 2');
+  expect(m.items.map((i) => [i.number, i.title])).toEqual([
+    [1, 'Godkendelse af referat fra sidste møde'],
+    [2, 'Nye takster for vandafledning'],
+    [3, 'Eventuelt'],
+  ]);
+  expect(m.items[1].outcome).toBe('approved');
+});
+
+test('labels and values in columns separated by spaces (PDF text)', async () => {
+  const m = await parseFixture('spaced-columns.txt');
+  expect(m.forum).toBe('Sundhedskoordinationsudvalget');
+  expect(m.location).toBe('Regionshuset, Skottenborg 26, Viborg');
+  expect(m.start).toBe('2019-05-27T14:00:00+02:00');
+  expect(m.end).toBe('2019-05-27T16:00:00+02:00');
+  expect(titles(m)).toEqual(['Godkendelse af dagsorden', 'Sundhedsaftalen 2019-2023 - status']);
+  expect(m.participants.map((p) => p.name)).toEqual(['Bo Brandt', 'Lis Lund', 'Kaj Kragh']);
+});
+
+test('a column-oriented header table (labels on one row, values on the next); "1)" items', async () => {
+  const m = await parseFixture('column-header.txt');
+  expect(m.forum).toBe('Koordinationsgruppen for Beskæftigelse');
+  expect(m.start).toBe('2017-09-18T09:30:00+02:00');
+  expect(m.end).toBe('2017-09-18T11:30:00+02:00');
+  expect(m.location).toBe('Jobcentret, mødelokale 2');
+  expect(titles(m)).toEqual(['Velkomst', 'Ledighedstal for august', 'Eventuelt']);
+});
+
+test('a portal page: forum in <h1>, inline "Dato: … Tid: … Sted: …", items numbered from 45', async () => {
+  const m = await parseFixture('portal-inline.html');
+  expect(m.forum).toBe('Teknik- og Miljøudvalget');
+  expect(m.start).toBe('2019-11-07T16:00:00+01:00');
+  expect(m.end).toBe('2019-11-07T18:00:00+01:00');
+  expect(m.location).toBe('Udvalgsværelse 2, Rådhuset');
+  expect(m.items.map((i) => [i.number, i.title])).toEqual([
+    [45, 'Godkendelse af dagsorden'],
+    [46, 'Trafiksikkerhedsplan 2020-2023'],
+    [47, 'Cykelsti langs Engvej'],
+  ]);
+  expect(m.items.map((i) => i.outcome)).toEqual(['approved', 'approved', 'postponed']);
+  expect(m.items[1].background).toBe('Planen er revideret efter høringen.');
+});
+
+test('a header without labels: forum, date and address on their own lines', async () => {
+  const m = await parseFixture('unlabelled-header.txt');
+  expect(m.forum).toBe('Socialdirektørforum');
+  expect(m.start).toBe('2016-08-15T09:00:00+02:00');
+  expect(m.location).toBe('HR – Fredericia, Mosegårdsvej 2, 7000 Fredericia');
+  expect(titles(m)).toEqual(['Godkendelse af referat']);
+});

@@ -1,0 +1,200 @@
+import { dateMatches, resolveTime } from '../../src/questions/dates';
+import { findForums, understand } from '../../src/questions/intent';
+import { rewritePhrases, stem, synonymsOf, englishOf } from '../../src/questions/lexicon';
+import { isTableRow, itemSentences, stripAttachments } from '../../src/questions/retrieve';
+import { detectLanguage, sentences, skel, tokenize } from '../../src/questions/text';
+import { statedDate } from '../../src/questions';
+import { KNOWN_FORUMS } from '../../src/store/forums';
+
+/** Question understanding without a database: intent, forum, time words, language, folding. */
+
+const NOW = '2023-10-11T09:00:00+02:00'; // a Wednesday
+const fold = (q: string) => tokenize(q).map(skel).join(' ');
+const time = (q: string, now = NOW) => resolveTime(fold(q), now);
+const u = (q: string, now = NOW) => understand(q, { now, forums: KNOWN_FORUMS });
+
+describe('folding Danish as typed', () => {
+  it.each([
+    ['næste', 'naeste'],
+    ['næste', 'naste'],
+    ['møde', 'mode'],
+    ['møde', 'moede'],
+    ['børne', 'borne'],
+    ['hjælp', 'hjaelp'],
+    ['år', 'aar'],
+    ['Søhavegård', 'sohavegaard'],
+  ])('%s and %s fold alike', (a, b) => expect(skel(a.toLowerCase())).toBe(skel(b)));
+
+  it('tokenizes numbers with their separators', () => {
+    expect(tokenize('Taksten er 2.591 kr., belægning 0,62 i 2023')).toEqual(['taksten', 'er', '2.591', 'kr', 'belægning', '0,62', 'i', '2023']);
+  });
+
+  it('stems inflections to one form', () => {
+    expect(stem('takststigningen')).toBe(stem('takststigning'));
+    expect(stem('anbefalingerne')).toBe(stem('anbefalinger'));
+  });
+});
+
+describe('time words against the clock', () => {
+  it.each([
+    ['hvad skete der i går', '2023-10-10', '2023-10-10'],
+    ['hvem havde afbud i mandags', '2023-10-09', '2023-10-09'],
+    ['hvad blev besluttet i fredags', '2023-10-06', '2023-10-06'],
+    ['mødet 3/10-2014', '2014-10-03', '2014-10-03'],
+    ['mødet den 3.10.2014', '2014-10-03', '2014-10-03'],
+    ['what was on the agenda on 15 Aug 2016?', '2016-08-15', '2016-08-15'],
+    ['agenda for August 15, 2016', '2016-08-15', '2016-08-15'],
+    ['mødet 3. oktober 2014', '2014-10-03', '2014-10-03'],
+    ['hvor holdt DAS møde i maj 2020', '2020-05-01', '2020-05-31'],
+    ['referatet fra okt 2014', '2014-10-01', '2014-10-31'],
+    ['in May 2020', '2020-05-01', '2020-05-31'],
+    ['møder i sidste måned', '2023-09-01', '2023-09-30'],
+    ['møder sidste år', '2022-01-01', '2022-12-31'],
+    ['2014-10-03', '2014-10-03', '2014-10-03'],
+  ])('%s → %s..%s', (q, from, to) => {
+    const t = time(q);
+    expect(t.filter).not.toBeNull();
+    expect(t.filter?.from).toBe(from);
+    expect(t.filter?.to).toBe(to);
+    expect(t.filter?.soft).toBe(false);
+  });
+
+  it('"i mandags" on a Monday is the Monday before', () => {
+    expect(time('i mandags', '2023-10-09T12:00:00+02:00').filter?.from).toBe('2023-10-02');
+  });
+
+  it('a bare year is soft and stays a topic word', () => {
+    const t = time('hvem blev udpeget til samrådet i 2023');
+    expect(t.filter).toMatchObject({ from: '2023-01-01', to: '2023-12-31', precision: 'year', soft: true });
+    expect(t.rest).toContain('2023');
+  });
+
+  it('a date without a year matches any year', () => {
+    const t = time('hvem deltog den 3. oktober');
+    expect(t.filter).toMatchObject({ month: 10, day: 3 });
+    expect(dateMatches(t.filter!, '2014-10-03')).toBe(true);
+    expect(dateMatches(t.filter!, '2014-10-04')).toBe(false);
+  });
+
+  it.each([
+    ['hvornår er næste møde?', 'next'],
+    ['hvornaar er naeste mode', 'next'],
+    ['when is the next meeting', 'next'],
+    ['hvornår mødes vi næste gang', 'next'],
+    ['hvad blev besluttet på sidste møde', 'last'],
+    ['where was the last meeting held', 'last'],
+    ['hvad blev besluttet om takster', null],
+  ])('%s → relative %s', (q, rel) => expect(time(q).relative).toBe(rel));
+
+  it('reads the date a "Næste møde" item states', () => {
+    expect(statedDate('Næste møde afholdes den 12. december 2014', '2014-10-03')).toBe('2014-12-12');
+    expect(statedDate('Næste møde afholdes i forbindelse med døgnseminar den 6. – 7. oktober 2016. Starter kl. 9.00', '2016-08-15')).toBe('2016-10-06');
+    expect(statedDate('Næste møde afholdes den 17. august 2020', '2020-05-25')).toBe('2020-08-17');
+    expect(statedDate('Intet aftalt endnu', '2020-05-25')).toBeNull();
+  });
+});
+
+describe('forums by name, short name and typo', () => {
+  it.each([
+    ['hvad besluttede SDF om takster', 'socialdirektoerforum'],
+    ['hvor holdt DAS møde i maj 2020', 'das'],
+    ['Blev dagsordenen godkendt på DAS-mødet?', 'das'],
+    ['hvornår mødes socialdirektørkredsen', 'socialdirektoerkredsen'],
+    ['hvornår mødes socialdirektorkredsen', 'socialdirektoerkredsen'],
+    ['næste møde i socialdirektørforummet', 'socialdirektoerforum'],
+    ['næste møde i socialdirektørfourm', 'socialdirektoerforum'],
+    ['hvad har FU besluttet', 'fu'],
+    ['hvad har den administrative styregruppe besluttet', 'das'],
+  ])('%s → %s', (q, id) => expect(findForums(KNOWN_FORUMS, q).forums.map((f) => f.id)).toEqual([id]));
+
+  it('names no forum when none is named', () => {
+    expect(findForums(KNOWN_FORUMS, 'hvad blev besluttet om takststigningen').forums).toEqual([]);
+  });
+});
+
+describe('intent', () => {
+  it.each([
+    ['hjælp', 'help'],
+    ['hjaelp', 'help'],
+    ['help', 'help'],
+    ['hvornår er næste møde?', 'next_meeting'],
+    ['naeste mode i sdf?', 'next_meeting'],
+    ['When is the next meeting of DAS?', 'next_meeting'],
+    ['hvor holdt DAS møde i maj 2020 og hvem havde afbud', 'meeting'],
+    ['hvem deltog fra KKR på mødet 3. oktober 2014', 'meeting'],
+    ['who sent apologies on 15 Aug 2016', 'meeting'],
+    ['hvad var mødestedet den 3/10-2014', 'meeting'],
+    ['what was on the agenda on 15 Aug 2016?', 'agenda'],
+    ['hvad stod på dagsordenen i okt 2014', 'agenda'],
+    ['hvad blev besluttet om takststigningen på Stjernen', 'decision'],
+    ['Blev dagsordenen godkendt på DAS-mødet i maj 2020?', 'decision'],
+    ['What did the forum decide about the 2017 meeting plan?', 'decision'],
+    ['hvor mange pladser har Hobro Krisecenter', 'fact'],
+    ['hvem udtræder af forretningsudvalget i 2023', 'fact'],
+    ['hvor afholdes døgnseminaret i 2016', 'fact'],
+    ['hvor skal sekretariaterne placeres', 'fact'],
+  ])('%s → %s', (q, intent) => expect(u(q).intent).toBe(intent));
+
+  it('lists every meeting facet asked for', () => {
+    expect(u('hvor holdt DAS møde i maj 2020 og hvem havde afbud').facets.sort()).toEqual(['absent', 'place']);
+    expect(u('hvornår startede mødet den 3/10-2014').facets).toEqual(['time']);
+    expect(u('hvem var til stede').facets).toEqual(['participants']);
+  });
+
+  it('keeps the topic words and drops question, forum and time words', () => {
+    const x = u('Hvad blev besluttet om Tilbudsportalen i oktober 2014?');
+    expect(x.topic).toEqual(['tilbudsportalen']);
+    expect(x.time.filter?.from).toBe('2014-10-01');
+    expect(u('hvor mange pladser har Hobro Krisecenter').topic).toEqual(['pladser', 'hobro', 'krisecenter']);
+  });
+
+  it('tells the kind of answer wanted', () => {
+    expect(u('hvor mange pladser har Hobro Krisecenter').answerType).toBe('count');
+    expect(u('hvad koster en plads på Søhavegård').answerType).toBe('amount');
+    expect(u('hvornår starter døgnseminaret').answerType).toBe('date');
+    expect(u('hvem blev udpeget til samrådet').answerType).toBe('person');
+    expect(u('blev årshjulet godkendt').answerType).toBe('yesno');
+  });
+
+  it('answers English questions in English, Danish in Danish, and follows lang and locale', () => {
+    expect(u('What did the forum decide about the meeting plan?').lang).toBe('en');
+    expect(u('hvad blev besluttet om mødeplanen').lang).toBe('da');
+    expect(detectLanguage('Stjernen?')).toBeNull();
+    expect(understand('Stjernen?', { forums: KNOWN_FORUMS, locale: 'en-GB' }).lang).toBe('en');
+    expect(understand('hvad blev besluttet', { forums: KNOWN_FORUMS, lang: 'en' }).lang).toBe('en');
+  });
+});
+
+describe('words and phrases as data', () => {
+  it('rewrites split compounds and English phrases', () => {
+    expect(rewritePhrases(fold('stigning i taksten på Stjernen'))).toContain('takststigning');
+    expect(rewritePhrases(fold('the 2017 meeting plan'))).toContain('modeplan');
+  });
+  it('knows everyday words for the minutes\' words', () => {
+    expect(synonymsOf(skel('pris'))).toContain(skel('takst'));
+    expect(synonymsOf(skel('nedlæggelse'))).toContain(skel('lukning'));
+    expect(synonymsOf(skel('valgt'))).toContain(skel('udpeget'));
+    expect(synonymsOf(skel('fravær'))).toContain(skel('afbud'));
+    expect(synonymsOf(skel('mødested'))).toContain(skel('sted'));
+    expect(englishOf('closures')).toContain(skel('lukning'));
+  });
+});
+
+describe('sentences and tables', () => {
+  it('does not split at abbreviations, initials, ordinals and amounts', () => {
+    expect(sentences('Mødet er den 3. oktober kl. 9.00 hos H. O. Hansen. Prisen er bl.a. 2.591 kr. pr. døgn. Nyt punkt.')).toEqual([
+      'Mødet er den 3. oktober kl. 9.00 hos H. O. Hansen.',
+      'Prisen er bl.a. 2.591 kr. pr. døgn.',
+      'Nyt punkt.',
+    ]);
+  });
+  it('reads a table row with its header', () => {
+    expect(isTableRow('Hobro Krisecenter 4 1.943')).toBe(true);
+    expect(isTableRow('Det koster 4 kr.')).toBe(false);
+    const s = itemSentences({ title: 't', background: 'Tabel 2.\n\nPladser Døgntakst\nA Center 4 2.719\nB Center 6 2.591', recommendation: null, decision: null });
+    expect(s.find((x) => x.text.startsWith('B Center'))?.header).toBe('Pladser Døgntakst');
+  });
+  it('drops attachment lines from a decision', () => {
+    expect(stripAttachments('Godkendt.\n\n- 6a - Oversigt over takster\n- Bilag 2.pdf')).toBe('Godkendt.');
+  });
+});
