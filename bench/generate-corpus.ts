@@ -106,8 +106,31 @@ function institution(r: Rng): string {
   return `${r.pick(INST_PREFIX)} ${r.pick(INST_NAME)}`;
 }
 
+function tariff(r: Rng): string {
+  return `${r.int(1, 9)}.${r.int(100, 999)} kr.`;
+}
+
 function amount(r: Rng): string {
   return r.chance(0.5) ? `${r.int(1, 9)}.${r.int(100, 999)} kr.` : `${r.int(1, 12)},${r.int(1, 9)} mio. kr.`;
+}
+
+const SENTENCES: Array<(r: Rng, forum: string, year: number) => string> = [
+  (r) => `Sagen har været drøftet i forretningsudvalget, som anbefaler, at ${r.pick(['kommunerne', 'regionen', 'sekretariatet', 'arbejdsgruppen'])} ${r.pick(['følger udviklingen tæt', 'udarbejder en tidsplan', 'inddrager brugerorganisationerne', 'vender tilbage med et konkret forslag'])}.`,
+  (r, _f, y) => `I ${y - 1} blev der i alt brugt ${amount(r)} på området, hvilket er ${r.int(2, 19)} procent ${r.pick(['mere', 'mindre'])} end året før.`,
+  (r) => `${r.pick(FIRST)} ${r.pick(LAST)} fra ${r.pick(TOWNS)} Kommune deltager under punktet og fortæller om erfaringerne med ${r.pick(THEMES)}.`,
+  (r) => `Der er udarbejdet et notat om ${r.pick(TOPICS)}, som beskriver ${r.pick(['de økonomiske konsekvenser', 'de faglige anbefalinger', 'tre mulige modeller', 'status i de enkelte kommuner'])}.`,
+  (r, f) => `${f} besluttede tidligere at ${r.pick(['nedsætte en arbejdsgruppe', 'igangsætte en analyse', 'følge op hvert halve år', 'sende sagen i høring'])}, og resultatet foreligger nu.`,
+  (r) => `Målgruppen omfatter cirka ${r.int(15, 1500)} borgere, hvoraf ${r.int(5, 60)} procent er under ${r.int(18, 30)} år.`,
+  (r) => `Kommunerne i ${r.pick(TOWNS)}-området har ${r.pick(['gode erfaringer med', 'udfordringer med', 'ønsker at styrke', 'behov for at justere'])} ${r.pick(TOPICS)}, især i forhold til ${r.pick(THEMES)}.`,
+  (r) => `Tilbuddet ${institution(r)} har en belægning på ${r.int(55, 104)} procent og en gennemsnitlig døgntakst på ${tariff(r)}`,
+  (r, _f, y) => `Socialtilsynet gennemførte ${r.int(2, 40)} tilsyn i ${y - 1} og gav ${r.int(0, 6)} påbud, primært om ${r.pick(['medicinhåndtering', 'dokumentation', 'magtanvendelse', 'personalenormering', 'fysiske rammer'])}.`,
+  (r) => `Det forventes, at ændringen træder i kraft den ${r.int(1, 28)}. ${r.pick(MONTHS)}, når ${r.pick(['byrådene', 'regionsrådet', 'KKR', 'styregruppen'])} har godkendt den.`,
+  (r) => `Sekretariatet anbefaler, at man ${r.pick(['afventer den nationale udmelding', 'prioriterer de mest specialiserede tilbud', 'koordinerer med nabokommunerne', 'fastholder den nuværende model'])}.`,
+  (r) => `En spørgeskemaundersøgelse blandt ${r.int(40, 900)} medarbejdere viser, at ${r.int(30, 90)} procent oplever ${r.pick(['et øget arbejdspres', 'bedre samarbejde', 'mangel på efteruddannelse', 'klarere rammer'])}.`,
+];
+
+function paragraph(r: Rng, forum: string, year: number): string {
+  return Array.from({ length: r.int(2, 4) }, () => r.pick(SENTENCES)(r, forum, year)).join(' ');
 }
 
 interface ItemText extends CorpusItem {
@@ -133,7 +156,7 @@ function makeItem(r: Rng, number: number, forum: string, date: Date, isMinutes: 
   const kinds = [
     () => ({
       title: `Takststigning på ${inst}`,
-      background: `${town} Kommune driver ${inst} med ${r.int(6, 40)} pladser til ${theme}. Kommunen ønsker at hæve døgntaksten til ${amount(r)}, fordi ${r.pick(['der skal ansættes nattevagter', 'huslejen stiger', 'målgruppen har fået større behov', 'der indføres en ny behandlingsmetode'])}. Stigningen er på ${r.int(3, 15)} procent.`,
+      background: `${town} Kommune driver ${inst} med ${r.int(6, 40)} pladser til ${theme}. Kommunen ønsker at hæve døgntaksten til ${tariff(r)}, fordi ${r.pick(['der skal ansættes nattevagter', 'huslejen stiger', 'målgruppen har fået større behov', 'der indføres en ny behandlingsmetode'])}. Stigningen er på ${r.int(3, 15)} procent.`,
       recommendation: `Forretningsudvalget indstiller, at ${forum} godkender takststigningen på ${inst}.`,
     }),
     () => ({
@@ -168,6 +191,8 @@ function makeItem(r: Rng, number: number, forum: string, date: Date, isMinutes: 
     }),
   ];
   const k = r.pick(kinds)();
+  // real items carry one to three kilobytes of case presentation: add paragraphs of varied filler
+  k.background = [k.background, ...Array.from({ length: r.int(2, 6) }, () => paragraph(r, forum, year))].join('\n\n');
   let decision: string | null = null;
   let outcome: CorpusItem['outcome'] = null;
   if (isMinutes) {
@@ -226,7 +251,7 @@ function render(layout: Layout, forum: string, date: Date, location: string, ite
     }
   }
   void isMinutes;
-  return `${out.join('\n')}\n`;
+  return `${out.join('\n')}\n`.replace(/kr\.\./g, 'kr.');
 }
 
 function joinOg(names: string[]): string {

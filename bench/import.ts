@@ -27,6 +27,7 @@ async function main() {
   else opts = { dataDir: 'memory://' };
   const db = await openDb(opts);
   const counts = { created: 0, updated: 0, unchanged: 0 };
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let tBlock = t0;
   let i = 0;
@@ -45,6 +46,8 @@ async function main() {
       }
     }
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     // the same documents again: all unchanged (sha256 lookups only)
     const t1 = performance.now();
     let again = 0;
@@ -62,6 +65,9 @@ async function main() {
         itemsPerDoc,
         seconds: +seconds.toFixed(1),
         documentsPerSecond: Math.round(documents / seconds),
+        // PGlite runs in this process, so its CPU time is the import's whole work (PostgreSQL's server time is not in it)
+        documentsPerCpuSecond: Math.round(documents / cpuSeconds),
+        loadAverage: +os.loadavg()[0].toFixed(1),
         ...counts,
         meetingsStored: rows.m,
         itemsStored: rows.i,

@@ -4,6 +4,7 @@
  * Also checks the parser against what the generator wrote (forum, date, item numbers and titles, decisions),
  * so a fast parser that reads wrong does not pass unnoticed.
  */
+import os from 'os';
 import { parseDocument } from '../src/minutes';
 import { arg, generateCorpus } from './generate-corpus';
 
@@ -15,10 +16,13 @@ async function main() {
   const bytes = inputs.reduce((n, i) => n + i.data.length, 0);
   // warm-up (JIT, lazy modules)
   for (const i of inputs.slice(0, 20)) await parseDocument(i);
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const out: Awaited<ReturnType<typeof parseDocument>>[] = [];
   for (const i of inputs) out.push(await parseDocument(i));
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(c0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   let right = 0;
   const wrong: string[] = [];
   corpus.forEach((d, k) => {
@@ -44,6 +48,9 @@ async function main() {
     seconds: +(ms / 1000).toFixed(2),
     documentsPerSecond: Math.round((documents / ms) * 1000),
     msPerDocument: +(ms / documents).toFixed(2),
+    // on a shared machine wall time depends on the neighbours; CPU time is this process's own work
+    documentsPerCpuSecond: Math.round((documents / cpuMs) * 1000),
+    loadAverage: +os.loadavg()[0].toFixed(1),
     readCorrectly: `${right}/${documents}`,
     rssMB: Math.round(rss),
   };

@@ -154,7 +154,8 @@
     var params = new URLSearchParams(location.search);
     var framed = window.parent !== window || !!window.opener;
     if (!mt || (!framed && params.get('context') !== 'teams')) return Promise.resolve(false);
-    return withTimeout(mt.app.initialize(), 5000)
+    // the page's own origin may host it too (a same-origin parent could script this page anyway): tests use that
+    return withTimeout(mt.app.initialize([location.origin]), 5000)
       .then(function () { return mt.app.getContext(); })
       .then(function (ctx) {
         state.inTeams = true;
@@ -183,7 +184,12 @@
   // ---- API --------------------------------------------------------------------------------------
   function token() {
     if (!state.inTeams) return Promise.resolve(null);
-    return state.teams.authentication.getAuthToken();
+    return state.teams.authentication.getAuthToken().catch(function (e) {
+      // no token from Teams (consent missing, SSO not set up): the same as a refused one
+      var err = new Error('no SSO token: ' + (e && e.message));
+      err.status = 401;
+      throw err;
+    });
   }
 
   function apiFetch(path) {

@@ -1,6 +1,6 @@
 import fs from 'fs';
 import path from 'path';
-import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
+import { AlignmentType, Document, HeadingLevel, LevelFormat, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
 import PDFDocument from 'pdfkit';
 import { parseDocument } from '../src/minutes';
 import { UserError } from '../src/errors';
@@ -152,6 +152,40 @@ describe('Word (.docx) input', () => {
       [3, 'Eventuelt'],
     ]);
     expect(m.items[0].decision).toBe('Dagsordenen blev godkendt.');
+  });
+
+  test('items numbered by Word list numbering (mammoth gives one <ol> per heading)', async () => {
+    const item = (t: string) => new Paragraph({ children: [new TextRun({ text: t, bold: true })], numbering: { reference: 'items', level: 0 } });
+    const p = (t: string) => new Paragraph({ text: t });
+    const doc = new Document({
+      numbering: { config: [{ reference: 'items', levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.LEFT }] }] },
+      sections: [
+        {
+          children: [
+            p(`Referat af møde i ${FORUM}`),
+            p('Dato: 2. oktober 2025 kl. 9.00-11.00'),
+            p('Sted: Naturcentret'),
+            item('Godkendelse af dagsorden'),
+            p('Beslutning'),
+            p('Godkendt.'),
+            item('Budget 2026'),
+            p('Beslutning'),
+            p('Budgettet blev ikke godkendt.'),
+            item('Eventuelt'),
+            p('Intet.'),
+          ],
+        },
+      ],
+    });
+    const m = await parseDocument({ data: await Packer.toBuffer(doc), fileName: 'numbered.docx' });
+    expect(m.forum).toBe(FORUM);
+    expect(m.start).toBe('2025-10-02T09:00:00+02:00');
+    expect(m.items.map((i) => [i.number, i.title])).toEqual([
+      [1, 'Godkendelse af dagsorden'],
+      [2, 'Budget 2026'],
+      [3, 'Eventuelt'],
+    ]);
+    expect(m.items[1].outcome).toBe('not_approved');
   });
 
   test('a damaged .docx is a clear user error', async () => {

@@ -5,7 +5,7 @@
  */
 import fs from 'fs';
 import path from 'path';
-import { parseDocument } from '../src/minutes';
+import { parseDocument, parseText } from '../src/minutes';
 import { Meeting as MeetingSchema, type Meeting } from '../src/minutes/model';
 
 async function parseFixture(name: string): Promise<Meeting> {
@@ -111,4 +111,75 @@ test('a header without labels: forum, date and address on their own lines', asyn
   expect(m.start).toBe('2016-08-15T09:00:00+02:00');
   expect(m.location).toBe('HR – Fredericia, Mosegårdsvej 2, 7000 Fredericia');
   expect(titles(m)).toEqual(['Godkendelse af referat']);
+});
+
+describe('date and time forms in the header', () => {
+  const body = '\n\n1. Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n';
+  test.each([
+    ['STARTTIDSPUNKT\n\n03-10-2014 09:00:00\n\nSLUTTIDSPUNKT\n\n03-10-2014 12:00:00', '2014-10-03T09:00:00+02:00', '2014-10-03T12:00:00+02:00'],
+    ['STARTTIDSPUNKT\n\n2016-08-15 09:00', '2016-08-15T09:00:00+02:00', null],
+    ['Tid\t25. maj 2020, kl. 9.00-12.00', '2020-05-25T09:00:00+02:00', '2020-05-25T12:00:00+02:00'],
+    ['Mødedato: Tirsdag den 2. oktober 2018\nMødetidspunkt: Kl. 08:30', '2018-10-02T08:30:00+02:00', null],
+    ['Dato:\nMandag, 14 marts, 2022 - 16:00', '2022-03-14T16:00:00+01:00', null],
+    ['Dato: 6. – 7. oktober 2016', '2016-10-06', '2016-10-07'],
+    ['Dato: 14.01.2013 kl. 10-12', '2013-01-14T10:00:00+01:00', '2013-01-14T12:00:00+01:00'],
+    ['Dato: 1. dec. 2015\nTidspunkt: 13.00 - ca. 15.30', '2015-12-01T13:00:00+01:00', '2015-12-01T15:30:00+01:00'],
+    ['Tidspunkt: 15-08-2016 09:00 - 15-08-2016 12:00', '2016-08-15T09:00:00+02:00', '2016-08-15T12:00:00+02:00'],
+    ['Dato: 21. juni 2022 fra 17.00 til 19.00', '2022-06-21T17:00:00+02:00', '2022-06-21T19:00:00+02:00'],
+    ['Dato: 31-03-2019\nStart: 23:30', '2019-03-31T23:30:00+02:00', null],
+    ['Udgivet 06.10.2014\nMøde i Kystforum den 3. oktober', '2014-10-03', null],
+  ])('%s', (header, start, end) => {
+    const m = parseText(`Referat\nUdvalg: Kystforum\n${header}${body}`);
+    expect(m.start).toBe(start);
+    expect(m.end).toBe(end);
+  });
+});
+
+describe('item heading forms', () => {
+  const head = 'Referat\nUdvalg: Kystforum\nDato: 3. maj 2021\n\n';
+  const item = (h: string, t: string) => `${h}\n\nBeslutning\n\nGodkendt.\n\n`.replace('%', t);
+  test.each([
+    ['1. %', '2. %'],
+    ['1) %', '2) %'],
+    ['Punkt 1: %', 'Punkt 2: %'],
+    ['Pkt. 1 %', 'Pkt. 2 %'],
+    ['Sag nr. 1 - %', 'Sag nr. 2 - %'],
+    ['Dagsordenspunkt 1. %', 'Dagsordenspunkt 2. %'],
+    ['Ad 1. %', 'Ad 2. %'],
+    ['1.\t%\t(side 3)', '2.\t%\t(side 4)'],
+    ['## 1. %', '## 2. %'],
+    ['1.\n%', '2.\n%'],
+  ])('%s', (h1, h2) => {
+    const m = parseText(head + item(h1, 'Godkendelse af dagsorden') + item(h2, 'Budget for 2022'));
+    expect(m.items.map((i) => [i.number, i.title])).toEqual([
+      [1, 'Godkendelse af dagsorden'],
+      [2, 'Budget for 2022'],
+    ]);
+    expect(m.items.map((i) => i.decision)).toEqual(['Godkendt.', 'Godkendt.']);
+  });
+});
+
+test('an agenda list in a table, then "Ad punkt N" without titles in the body', async () => {
+  const m = await parseFixture('ad-punkt-list.txt');
+  expect(m.forum).toBe('Styregruppen for Rammeaftaler');
+  expect(m.title).toBe('Møde i Styregruppen for Rammeaftaler den 27. august 2009');
+  expect(m.start).toBe('2009-08-27T10:00:00+02:00');
+  expect(m.location).toBe('Niels Bohrs Vej 30, Aalborg Øst');
+  expect(titles(m)).toEqual(['Godkendelse af dagsorden', 'Status på rammeaftalen', 'Eventuelt']);
+  expect(m.items.map((i) => i.decision)).toEqual(['Godkendt.', 'Status blev drøftet.', 'Intet.']);
+});
+
+test('a table of contents numbered 1..n while the body uses the case numbers 45..', () => {
+  const text = [
+    'Referat', 'Udvalg: Økonomiudvalget', 'Dato: 12.03.2018', '', 'Indholdsfortegnelse', '1. Godkendelse af dagsorden', '2. Budgetopfølgning', '3. Salg af grund', '',
+    '45. Godkendelse af dagsorden', 'Beslutning', 'Godkendt.', '', '46. Budgetopfølgning', 'Beslutning', 'Taget til efterretning.', '',
+    '47. Salg af grund', 'Beslutning', 'Godkendt.',
+  ].join('\n');
+  const m = parseText(text);
+  expect(m.items.map((i) => [i.number, i.title])).toEqual([
+    [45, 'Godkendelse af dagsorden'],
+    [46, 'Budgetopfølgning'],
+    [47, 'Salg af grund'],
+  ]);
+  expect(m.start).toBe('2018-03-12');
 });

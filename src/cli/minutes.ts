@@ -41,7 +41,7 @@ const AddOptions = z.object({
 });
 const IcsOptions = z.object({ forum: name('--forum').optional(), json: z.boolean().optional() });
 const ImportOptionsSchema = z.object({ forum: name('--forum').optional(), json: z.boolean().optional() });
-const MeetingId = z.string().trim().min(1, { message: 'a meeting id is required' }).max(200);
+const MeetingId = z.string().trim().min(1, { message: 'a meeting id is required' }).max(200).transform((s) => s.toLowerCase());
 
 /** zod-checks command options; a failure is a usage error (exit 2) with one line. */
 function checked<T>(schema: z.ZodType<T>, value: unknown): T {

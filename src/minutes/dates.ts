@@ -35,7 +35,7 @@ export interface HM {
 
 const ISO_RE = /(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]+(\d{1,2})[:.](\d{2})(?::\d{2})?)?(?![\d])/g;
 const DMY_RE = /(?<![\d/.-])(\d{1,2})\s?([-./])\s?(\d{1,2})\2\s?(\d{4}|\d{2})(?![\d])(?:,?\s+(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})(?::\d{2})?(?![\d]))?/g;
-const DM_MIXED_RE = /(?<![\d/.-])(\d{1,2})\/(\d{1,2})[-.](\d{4}|\d{2})(?![\d])/g;
+const DM_MIXED_RE = /(?<![\d/.-])(\d{1,2})\/(\d{1,2})(?:[-.](\d{4}|\d{2})|\s(\d{4}))(?![\d])/g;
 const TEXT_RE = new RegExp(
   `(?<![\\d])(\\d{1,2})\\.?\\s{0,3}(?:(?:-|–|—|og|til)\\s{0,3}(\\d{1,2})\\.?\\s{0,3})?(${MONTH_ALT})(?![a-zæøå])\\.?,?\\s{0,3}(\\d{4})?(?![\\d])`,
   'gi',
@@ -79,7 +79,7 @@ export function findDates(input: string): DateHit[] {
     hits.push(hit);
   }
   for (const m of s.matchAll(DM_MIXED_RE)) {
-    const d = +m[1], mo = +m[2], y = fixYear(+m[3]);
+    const d = +m[1], mo = +m[2], y = fixYear(+(m[3] ?? m[4]));
     if (!valid(y, mo, d)) continue;
     hits.push({ y, m: mo, d, index: m.index!, end: m.index! + m[0].length });
   }
@@ -106,7 +106,7 @@ export function findDates(input: string): DateHit[] {
 }
 
 const TIME_KL_RE = /\bkl\.?\s{0,3}(\d{1,2})(?:[:.](\d{2}))?(?:\s{0,3}(?:-|–|—|til)\s{0,3}(?:ca\.?\s{0,3})?(?:kl\.?\s{0,3})?(\d{1,2})(?:[:.](\d{2}))?)?/i;
-const TIME_RANGE_RE = /(?<![\d.:])(\d{1,2})[:.](\d{2})(?::\d{2})?\s{0,3}(?:-|–|—|til)\s{0,3}(\d{1,2})[:.](\d{2})(?![\d])/;
+const TIME_RANGE_RE = /(?<![\d.:])(\d{1,2})[:.](\d{2})(?::\d{2})?\s{0,3}(?:-|–|—|til)\s{0,3}(?:ca\.?\s{0,3})?(?:kl\.?\s{0,3})?(\d{1,2})[:.](\d{2})(?![\d])/;
 const TIME_COLON_RE = /(?<![\d.:])(\d{1,2}):(\d{2})(?::\d{2})?(?![\d])/;
 const TIME_FRA_RE = /\bfra\s{1,3}(\d{1,2})(?:[:.](\d{2}))?\s{1,3}til\s{1,3}(\d{1,2})(?:[:.](\d{2}))?/i;
 

@@ -87,6 +87,9 @@ interface DomNode {
 class Out {
   lines: string[] = [];
   cur = '';
+  /** Word numbering converted by mammoth: every numbered heading becomes its own one-item <ol> starting at 1 */
+  continueSingleOl = false;
+  singleOlCounter = 0;
   text(s: string) {
     const t = s.replace(/\s+/g, ' ');
     if (!t.trim() && !this.cur) return;
@@ -207,7 +210,10 @@ function walk(node: DomNode, out: Out, depth: number, listCtx: { ordered: boolea
     out.flush();
     const start = name === 'ol' ? parseInt(node.attribs?.start ?? '1', 10) : 1;
     const ctx = { ordered: name === 'ol', n: (Number.isFinite(start) ? start : 1) - 1 };
+    const single = name === 'ol' && out.continueSingleOl && !node.attribs?.start && kids.filter((c) => c.type === 'tag' && c.name === 'li').length === 1;
+    if (single) ctx.n = out.singleOlCounter;
     for (const c of kids) walk(c, out, depth + 1, ctx);
+    if (single) out.singleOlCounter = ctx.n;
     out.blank();
     return;
   }
@@ -221,9 +227,10 @@ function walk(node: DomNode, out: Out, depth: number, listCtx: { ordered: boolea
   }
 }
 
-export function htmlToText(html: string): string {
+export function htmlToText(html: string, opts: { continueSingleOl?: boolean } = {}): string {
   const $ = cheerio.load(html);
   const out = new Out();
+  out.continueSingleOl = !!opts.continueSingleOl;
   const root = $.root()[0] as unknown as DomNode;
   const hasH1 = $('h1').length > 0;
   const title = $('head > title').first().text().replace(/\s+/g, ' ').trim();
@@ -249,7 +256,7 @@ export async function docxToText(data: Buffer): Promise<string> {
   } catch {
     throw new UserError('the Word document could not be read (it may be damaged or not a .docx file)', 'unreadable');
   }
-  return htmlToText(`<html><body>${html}</body></html>`);
+  return htmlToText(`<html><body>${html}</body></html>`, { continueSingleOl: true });
 }
 
 // ---------------------------------------------------------------------------------------------

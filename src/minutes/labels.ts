@@ -65,6 +65,22 @@ function tolerance(len: number): number {
   return len >= 9 ? 2 : len >= 6 ? 1 : 0;
 }
 
+const byFirstChar = new WeakMap<Map<string, unknown>, Map<string, Array<[string, unknown]>>>();
+
+function firstCharIndex<T>(index: Map<string, T>): Map<string, Array<[string, T]>> {
+  let m = byFirstChar.get(index as Map<string, unknown>) as Map<string, Array<[string, T]>> | undefined;
+  if (!m) {
+    m = new Map();
+    for (const [w, v] of index) {
+      const a = m.get(w[0]) ?? [];
+      a.push([w, v]);
+      m.set(w[0], a);
+    }
+    byFirstChar.set(index as Map<string, unknown>, m as Map<string, Array<[string, unknown]>>);
+  }
+  return m;
+}
+
 /** Fuzzy lookup of a short string in a label dictionary. */
 export function lookupLabel<T>(index: Map<string, T>, text: string, fuzzy = true): T | null {
   const k = labelKey(text);
@@ -76,8 +92,8 @@ export function lookupLabel<T>(index: Map<string, T>, text: string, fuzzy = true
   if (tol === 0) return null;
   let best: T | null = null;
   let bestD = tol + 1;
-  for (const [w, v] of index) {
-    if (Math.abs(w.length - k.length) > tol || w[0] !== k[0]) continue;
+  for (const [w, v] of firstCharIndex(index).get(k[0]) ?? []) {
+    if (Math.abs(w.length - k.length) > tol) continue;
     const d = editDistance(k, w, tol);
     if (d < bestD) {
       bestD = d;

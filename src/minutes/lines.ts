@@ -5,6 +5,8 @@
 import { FLAT_HEADER_TOKENS, FLAT_SECTION_TOKENS } from './labels';
 import { normalizeText } from './text';
 
+export const MAX_LINES = 120000;
+
 export interface Line {
   /** the line with tabs kept (trimmed) */
   raw: string;
@@ -159,8 +161,12 @@ export function toLines(input: string): Line[] {
     const t = raw.replace(/\t+/g, ' ').replace(/ {2,}/g, ' ').trim();
     out.push({ raw: t ? raw : '', text: t, level });
   };
-  const rawLines = text.split('\n');
+  let rawLines = text.split('\n');
+  // far beyond any real agenda: analyse the first part only (keeps pathological input fast)
+  if (rawLines.length > MAX_LINES) rawLines = rawLines.slice(0, MAX_LINES);
+  let nonBlank = 0;
   for (let line of rawLines) {
+    if (line.trim()) nonBlank++;
     if (line.length > 100000) line = line.slice(0, 100000);
     let level = 0;
     const h = /^(#{1,6})\s+(.*)$/.exec(line);
@@ -196,7 +202,8 @@ export function toLines(input: string): Line[] {
       for (const l of multi) push(l, level);
       continue;
     }
-    const flatHeader = unflattenHeader(line);
+    // a flattened header is at the top of the document
+    const flatHeader = nonBlank < 40 ? unflattenHeader(line) : null;
     if (flatHeader) {
       for (const l of flatHeader) {
         const item = unflattenItem(l);

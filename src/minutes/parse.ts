@@ -30,7 +30,7 @@ export interface Numbered {
   strong: boolean;
 }
 
-const PREFIX_NUM_RE = /^(?:dagsordens)?(?:punkt|pkt\.?|sag(?:\s*nr\.?)?|ad\s+pkt\.?|ad\.?)\s*(\d{1,3})\b\s*[.:)\-–]?\s*(.*)$/i;
+const PREFIX_NUM_RE = /^(?:dagsordens)?(?:punkt|pkt\.?|sag(?:\s*nr\.?)?|ad\s+(?:pkt\.?|punkt)|ad\.?)\s*(\d{1,3})\b\s*[.:)\-–]?\s*(.*)$/i;
 const DOT_NUM_RE = /^(\d{1,3})\s*([.)])(\s*)(.+)$/;
 const BARE_NUM_RE = /^(\d{1,3})\s+([A-ZÆØÅ].+)$/;
 const TITLE_START_RE = /^[A-ZÆØÅÉÜÖÄ"“„'«§(]/;
@@ -229,7 +229,7 @@ function alignList(lines: Line[], numbered: Array<Numbered | null>, list: ListBl
     }
   });
   const cands: Cand[] = [];
-  for (let i = list.end; i < lines.length; i++) {
+  for (let i = list.end; i < lines.length && cands.length < 20000; i++) {
     const l = lines[i];
     if (!l.text || l.text.length > 320 || list.lines.has(i)) continue;
     const nb = numbered[i];
@@ -251,10 +251,10 @@ function alignList(lines: Line[], numbered: Array<Numbered | null>, list: ListBl
     if (!idxs) continue;
     for (const idx of idxs) {
       const e = entries[idx];
-      if (e.num !== null && nb) continue; // numbered on both sides but different numbers
+      const renumbered = e.num !== null && nb !== null; // numbered on both sides, different numbers (TOC 1..n, body 45..)
       if (text.length > e.title.length * 1.6 + 20) continue;
       const sim = titleSimilarity(text, e.title);
-      if (sim < 0.75) continue;
+      if (sim < (renumbered ? 0.85 : 0.75)) continue;
       if (matchSectionLabel(l.text) && sim < 1) continue;
       const isolated = isIsolated(lines, i);
       if (!isolated && sim < 1) continue;
@@ -574,7 +574,9 @@ function parseItemBody(lines: Line[], from: number, to: number, title: string): 
       skipNextMeta = false;
       if (t.length <= 40 && /\d/.test(t)) continue;
     }
-    const lab = matchSectionLabel(t);
+    let lab = matchSectionLabel(t);
+    // inside an attachment list, "Bilag til punkt 3.pdf" is a file, not a new label
+    if (lab && current === 'attachments' && lab.kind === 'attachments' && lab.prefix && /\.[a-z0-9]{2,5}$/i.test(t)) lab = null;
     if ((!lab || lab.kind === 'background') && current !== 'attachments' && isTitleRepeat(t, title)) continue;
     if (lab) {
       if (lab.kind === 'meta') {
@@ -633,10 +635,16 @@ const FORUM_END_RE =
 const FORUM_WORD_RE = /(udvalg|forum|råd(et)?\b|kreds(en)?|styregruppe|bestyrelse|gruppe|komit|netværk|byråd|kommunalbestyrelse|regionsråd|kkr|das\b|samråd|direktion|forsamling|panel|følgegruppe|arbejdsgruppe|sekretariat|partnerskab|samarbejde)/i;
 const WRITTEN_RE = /\b(per\s+mail|pr\.?\s+mail|per\s+e-?mail|pr\.?\s+e-?mail|via\s+e-?mail|via\s+mail|skriftlig\s+procedure|skriftlig\s+behandling|skriftligt\s+møde|mailhøring|e-?mailhøring|afklares\s+per)\b/i;
 
+const FORUM_AFTER_DATE_RE = /(?:møde|referat|dagsorden)\b[^\n]{0,80}?\d{4}\s*,?\s+(?:i|for)\s+([A-ZÆØÅ][^,.;:()\n]{1,80})/i;
+
 function forumFromTitle(title: string | null): string | null {
   if (!title) return null;
-  const m = FORUM_FROM_TITLE_RE.exec(title.slice(0, 300));
-  if (!m) return null;
+  let m = FORUM_FROM_TITLE_RE.exec(title.slice(0, 300));
+  if (m && !/^[A-ZÆØÅ0-9]/.test(m[1].trim())) m = null;
+  if (!m) {
+    const m2 = FORUM_AFTER_DATE_RE.exec(title.slice(0, 300));
+    return m2 ? m2[1].replace(/\s+(?:kl\.?|på|hos|den)(?:\s.*)?$/i, '').trim() || null : null;
+  }
   let f = m[1];
   const e = FORUM_END_RE.exec(f);
   if (e) f = f.slice(0, e.index);
@@ -851,11 +859,6 @@ function dedupePeople(list: Person[]): Person[] {
 
 // ---------------------------------------------------------------------------------------------
 
-export interface ParsedDocument {
-  meeting: Meeting;
-  lines: Line[];
-}
-
 /** Parses extracted text into a Meeting (source.sha256/format are filled by parseDocument). */
 export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   const n = lines.length;
@@ -884,7 +887,7 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
         if (line === undefined) return;
         const nb = numbered[line];
         const bodyTitle = nb ? nb.title : cleanTitle(lines[line].text);
-        headings.push({ line, num: e.num ?? nb?.num ?? null, title: bodyTitle || e.title });
+        headings.push({ line, num: nb?.num ?? e.num ?? null, title: bodyTitle || e.title });
       });
       // entries never found in the body still are items (agenda without body for that point)
       if (headings.length < list.entries.length) {
@@ -922,7 +925,6 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   // 3. items
   const items: Item[] = [];
   const itemAbsent: Person[] = [];
-  const itemParts: ItemParts[] = [];
   let anyLabels = false;
   const bodyHeadings = headings.filter((h) => h.line >= 0).sort((a, b) => a.line - b.line);
   const nextLine = new Map<number, number>();
@@ -951,7 +953,7 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
       const c = lines[from].text;
       const after = from + 1 < n ? lines[from + 1].text : '';
       const dangling = /\b(?:af|for|til|i|og|med|om|på|fra|ved|vedr\.?|mellem|samt|under|efter|mod|over|the|of|–|-)$/i.test(title);
-      if (/^[a-zæøå]/.test(c) && c.length <= 100 && !/[.:;,]$/.test(c) && !/[.:;,]$/.test(title) && !matchSectionLabel(c) && (dangling || !after || matchSectionLabel(after))) {
+      if ((/^[a-zæøå]/.test(c) || (dangling && /^[A-ZÆØÅ]/.test(c) && c.split(/\s+/).length <= 6)) && c.length <= 100 && !/[.:;,]$/.test(c) && !/[.:;,]$/.test(title) && !matchSectionLabel(c) && (dangling || !after || matchSectionLabel(after))) {
         title = cleanTitle(`${title} ${c}`);
         from++;
       }
@@ -962,7 +964,6 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
         ? parseItemBody(lines, from, nextLine.get(h.line) ?? n, title)
         : { background: null, recommendation: null, decision: null, attachments: [], absent: [], labelled: false };
     if (parts.labelled) anyLabels = true;
-    itemParts.push(parts);
     itemAbsent.push(...parts.absent);
     items.push({
       number: num,
@@ -987,7 +988,7 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   const topLines: string[] = [];
   for (let i = 0; i < headerEnd && topLines.length < 12; i++) if (lines[i].text && !skip.has(i) && lines[i].raw.indexOf('\t') < 0) topLines.push(lines[i].text);
   const h1 = lines.slice(0, headerEnd).find((l) => l.level === 1 && l.text);
-  const titleLike = (t: string) => TITLE_START.test(t) && t.split(/\s+/).length >= 2 && t.length <= 200;
+  const titleLike = (t: string) => TITLE_START.test(t) && t.split(/\s+/).length >= 2 && t.length <= 200 && !/^[^:]{1,25}:/.test(t);
   if (!title) {
     const cand = (h1 && titleLike(h1.text) ? h1.text : null) ?? topLines.find(titleLike);
     if (cand) title = cleanTitle(cand);
@@ -1001,14 +1002,19 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   }
   if (!forum) {
     const cands = h1 ? [h1.text, ...topLines] : topLines;
-    for (const t of cands) {
-      if (t.length > 120 || /\t/.test(t) || /:/.test(t)) continue;
+    outer: for (const t of cands) {
+      if (t.length > 160 || /\t/.test(t) || /:/.test(t)) continue;
       if (matchHeaderLabel(t) || isListHeader(t)) continue;
-      const stripped = stripDocWords(t);
-      if (!stripped || matchHeaderLabel(stripped) || isListHeader(stripped)) continue;
-      if (FORUM_WORD_RE.test(stripped) && !findDates(stripped).length && stripped.split(/\s+/).length <= 8 && /^[A-ZÆØÅ0-9]/.test(stripped)) {
-        forum = stripped;
-        break;
+      // "Referat - Økonomiudvalget - Sundby Kommune": look at each part
+      const parts = t.split(/\s+[-–—|]\s+/);
+      for (const part of parts.length > 1 ? parts : [t]) {
+        const stripped = stripDocWords(part);
+        if (!stripped || matchHeaderLabel(stripped) || isListHeader(stripped)) continue;
+        if (parts.length > 1 && /\b(?:kommune|region)$/i.test(stripped) && parts.some((x) => x !== part && FORUM_WORD_RE.test(x))) continue;
+        if (FORUM_WORD_RE.test(stripped) && !findDates(stripped).length && stripped.split(/\s+/).length <= 8 && /^[A-ZÆØÅ0-9]/.test(stripped)) {
+          forum = stripped;
+          break outer;
+        }
       }
     }
   }

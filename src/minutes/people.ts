@@ -129,7 +129,7 @@ export function parsePeople(value: string): Person[] {
   if (text.length > 20000) text = text.slice(0, 20000);
   // remove leading words such as "Afbud fra", "Fraværende:"
   text = text.replace(/^(afbud\s+fra|afbud|fraværende|til stede|deltagere)\s*:?\s*/i, '');
-  if (/^(ingen|intet|-|–)\.?$/i.test(text)) return [];
+  if (/^(?:ingen|intet|-|–|—|n\/a)(?:\s|\.|$)/i.test(text)) return [];
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   // one person per line when every line is short
   if (lines.length > 1 && lines.every((l) => splitTop(l).length <= 3 && l.length < 120)) {

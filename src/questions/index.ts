@@ -5,7 +5,7 @@ import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { understand, type Understood } from './intent';
 import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, meetingCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
-import { decisionCoverage, decisionQuote, factSentences, rerank, searchItems, type ItemRow, type Scored } from './retrieve';
+import { decisionCoverage, decisionQuote, factSentences, groupMatchText, rerank, searchItems, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
 import { clip, skel, STOPWORDS, tokenize } from './text';
 
@@ -224,11 +224,17 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
   const { db, u, lang } = ctx;
   const facets = u.facets;
   const intent: AnswerIntent =
-    facets.length > 1 ? 'meeting' : ({ time: 'meeting_time', place: 'meeting_place', participants: 'attendees', absent: 'absentees' } as const)[facets[0]];
+    facets.length > 1 ? 'meeting' : ({ time: 'meeting_time', place: 'meeting_place', participants: 'attendees', absent: 'absentees', chair: 'attendees', minutes_taker: 'attendees' } as const)[facets[0]];
   const { meeting: m, guessed } = await targetMeeting(ctx, true);
   if (!m) return noMeeting(ctx, intent);
   const people = await attendeesOf(db, m.id);
   const participants = people.filter((p) => p.role !== 'absent');
+  const chairs = people.filter((p) => p.role === 'chair');
+  const takers = people.filter((p) => p.role === 'minutes_taker');
+  // "hvem er formand" with no chair in the header: the minutes' text may say (fall back to the items)
+  if (facets.every((f) => f === 'chair' || f === 'minutes_taker') && !(facets.includes('chair') ? chairs : takers).length) {
+    return answerFromItems({ ...ctx, u: { ...u, intent: 'fact', facets: [] } });
+  }
   const absent = people.filter((p) => p.role === 'absent');
   const who = (p: { name: string; organisation: string | null }) => (p.organisation ? `${p.name} (${p.organisation})` : p.name);
   // "hvem deltog fra KKR": topic words that name an organisation or person narrow the list
@@ -270,6 +276,15 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
         lines.push(l);
         excerpts.push(l);
       } else lines.push(lang === 'da' ? 'Deltagerne står ikke i referatet.' : 'The minutes do not list the participants.');
+    } else if (f === 'chair' || f === 'minutes_taker') {
+      const list = f === 'chair' ? chairs : takers;
+      if (list.length) {
+        answeredAny = true;
+        const label = f === 'chair' ? (lang === 'da' ? 'Formand' : 'Chair') : lang === 'da' ? 'Referent' : 'Minutes taken by';
+        const l = `${label}: ${list.map(who).join(', ')}`;
+        lines.push(l);
+        excerpts.push(l);
+      } else lines.push(lang === 'da' ? `${f === 'chair' ? 'Formanden' : 'Referenten'} står ikke i referatet.` : `The minutes do not name the ${f === 'chair' ? 'chair' : 'minutes taker'}.`);
     } else if (f === 'absent') {
       if (absent.length) {
         answeredAny = true;
@@ -328,27 +343,8 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
   const { db, lang } = ctx;
   const { groups, total } = await resolveTerms(db, topic, lang, ctx.u.strict);
   const softYear = date?.soft ? date.text : null;
-  const yearGroup = softYear ? groups.find((g) => g.numeric && g.token === softYear) : undefined;
   const candidates = await searchItems(db, groups, total, { forumIds, date });
-  let scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision' });
-  if (yearGroup && softYear) {
-    const others = groups.filter((g) => g !== yearGroup);
-    const totalIdf = groups.reduce((a, g) => a + g.idf, 0);
-    const otherIdf = totalIdf - yearGroup.idf;
-    const orig = new Map(scored.map((s) => [s.item, s]));
-    scored = rerank(others, candidates, { softYear, preferDecision: intent === 'decision' }).map((s) => {
-      const inYear = s.item.meeting_date?.startsWith(softYear) ?? false;
-      const yearOk = inYear || !(orig.get(s.item)?.missing.includes(yearGroup.token) ?? true);
-      const credit = yearOk ? yearGroup.idf : 0;
-      return {
-        ...s,
-        coverage: (s.coverage * otherIdf + credit) / totalIdf,
-        passageCoverage: (s.passageCoverage * otherIdf + credit) / totalIdf,
-        score: s.score + (inYear ? 0.05 : 0) - (yearOk ? 0 : 0.15),
-      };
-    });
-    scored.sort((a, b) => b.score - a.score);
-  }
+  const scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision' });
   return { groups, scored };
 }
 
@@ -416,6 +412,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
         excerpt = quote;
         text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
       } else return dontKnow(ctx, intent, groups, scored);
+    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`)) {
+      // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
+      return dontKnow(ctx, intent, groups, scored);
     } else {
       excerpt = fact.text;
       const outcome = intent === 'decision' && !it.decision ? fmtOutcome(it.outcome, lang) : null;
@@ -429,6 +428,18 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     .slice(0, 3)
     .map((s) => itemSource(s, s.item.decision ?? s.item.title, conf(s)));
   return Answer.parse({ answered: true, intent, text, sources: [src], lang, sourceLine: sourceLine(src, lang), more, item: fullItem(it) });
+}
+
+/** Names the user capitalised (places, offers, people) must appear in the answer or the item's title. */
+function entitiesStated(u: Understood, groups: TermGroup[], text: string): boolean {
+  const fw = tokenize(text).map(skel).join(' ');
+  const names = [...u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase()));
+  for (const n of names) {
+    const g = groups.find((x) => x.token === n);
+    if (!g || g.numeric) continue;
+    if (!groupMatchText(g, fw)) return false;
+  }
+  return true;
 }
 
 function dontKnow(ctx: Ctx, intent: AnswerIntent, _groups: TermGroup[], scored: Scored[]): Answer {

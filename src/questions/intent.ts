@@ -2,7 +2,7 @@ import { findForumMentions, forumKey, forumKeys, type Forum } from '../store/for
 import { resolveTime, type TimeRef } from './dates';
 import { englishOf, rewritePhrases } from './lexicon';
 import type { AnswerType } from './retrieve';
-import { detectLanguage, editDistance, normalize, skel, STOPWORDS, tokenize } from './text';
+import { detectLanguage, editDistance, foldText, normalize, skel, STOPWORDS, tokenize } from './text';
 
 /**
  * Question understanding: language, intent, the meeting facets asked for, forum, time and topic words.
@@ -10,7 +10,7 @@ import { detectLanguage, editDistance, normalize, skel, STOPWORDS, tokenize } fr
  */
 
 export type Intent = 'help' | 'next_meeting' | 'meeting' | 'agenda' | 'decision' | 'fact' | 'unknown';
-export type Facet = 'time' | 'place' | 'participants' | 'absent';
+export type Facet = 'time' | 'place' | 'participants' | 'absent' | 'chair' | 'minutes_taker';
 
 export interface Understood {
   question: string;
@@ -25,8 +25,8 @@ export interface Understood {
   topic: string[];
   /** Folded question after phrase rewriting (for diagnostics). */
   folded: string;
-  /** Topic words the user typed with æ, ø or å. */
-  strict: Set<string>;
+  /** Topic words the user typed with æ, ø or å: folded → as typed. */
+  strict: Map<string, string>;
 }
 
 // Patterns run on folded text (skel): æ→a, ø→o, å→a, aa→a, ae→a, oe→o.
@@ -36,6 +36,8 @@ const ABSENT = /\b(?:afbud|afbudt|fravar\w*|forhindr\w*|meldt fra|meldte fra|ude
 const PARTICIPANTS = /\b(?:deltog|deltagere|deltagerne|deltagerlist\w*|deltagerkreds\w*|hvem deltager|hvem deltage|til stede|tilstede|fremmodt\w*|attend\w*|attendees|participant\w*|present at|who was at|who were at|who was there|var med|hvem var (?:pa|til|med|der)|hvem sad|hvem var til stede|medlemmer til stede)\b/;
 const PLACE = /\b(?:modested\w*|motested|lokation\w*|lokale|adressen?|venue|where (?:was|is|will|did|does|do)\b[^?]*\b(?:meeting|held|take place|meet)|where\b[^?]*\bheld|location of|hvor (?:blev|var|holdtes|holdes|afholdtes|afholdes|foregik|foregar|er|skal|bliver|ligger|moder|modes|modtes|motes)\b[^?]*\b(?:mode\w*|motet|forum\w*|sdf|das|styregrupp\w*|kreds\w*|holdt|afholdt)|hvor (?:holdt|afholdt|modtes|motes|modes|moder)|hvilket sted|hvor (?:var|er) (?:vi|de)|hvor henne)\b/;
 const TIME = /\b(?:hvad tid|hvilket tidspunkt|klokken|hvornar pa dagen|starttidspunkt\w*|sluttidspunkt\w*|tidspunkt\w*|what time|how long|hvornar (?:var|er|blev|bliver|holdtes|afholdes|afholdtes|holdes|starter|startede|begynder|begyndte|slutter|sluttede|sluttet|foregik|lå|la)\b[^?]*\b(?:mode\w*|motet)\b|when (?:was|is|did|does|will)\b[^?]*\bmeeting|when did\b[^?]*\b(?:meet|start|end)|which date|what date|hvilken dato|hvilken dag|dato for (?:mode\w*|sidste|naste))/;
+const CHAIR = /\b(?:formand|formanden|forperson|forpersonen|chair|chairman|chairperson|chairwoman|chaired|modeleder|modelederen|ledede modet|ledte modet|mødeleder)\b/;
+const MINUTES_TAKER = /\b(?:referent|referenten|tog referat|skrev referat\w*|minutes taker|took the minutes|took minutes|wrote the minutes)\b/;
 const AGENDA = /\b(?:dagsorden\w*|agenda\w*|hvilke punkter|hvilke sager|punkterne|items? (?:on|at|were)|what (?:was|is|were) (?:on|discussed)|what did they discuss|hvad (?:var|er|stod|star|kom) (?:der )?pa|hvad blev (?:der )?(?:behandlet|droftet|drøftet)|hvad handlede|what happened at|hvad skete der pa|topics?|emner)\b/;
 const DECISION = /\b(?:beslut\w*|vedtag\w*|vedtog|aftalt\w*|aftalte|godkend\w*|godkendt\w*|konklu\w*|udfald\w*|resultat\w*|tiltradt\w*|tiltradte|bakket op|opbakning|besluttede|tog stilling|stilling til|decid\w*|decision\w*|agree\w*|approv\w*|conclu\w*|outcome|resolv\w*|endorse\w*|rejected|afvist|afviste|hvad skete der med|what happened (?:to|with)|hvad mente|hvad sagde|what did\b[^?]*\bsay|hvordan gik det med|what became of)\b/;
 const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what|hvad|hvor|where|er der|is there|are there|kommende|upcoming|next|naste)\b/;
@@ -43,6 +45,7 @@ const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what
 /** Words that say what kind of question it is, or name a meeting in general: not topic words. */
 const INTENT_WORDS = new Set(
   (
+    'formand formanden forperson chair chairman chairperson referent referenten ' +
     'mode moder modet moderne modes modtes motet moders meeting meetings meet met ' +
     'forum forummet forums fora forumet udvalg udvalget kreds kredsen ' +
     'beslut besluttet besluttede beslutning beslutningen beslutninger beslutte vedtaget vedtog vedtage aftalt aftalte godkendt godkendte godkende godkendelse ' +
@@ -78,6 +81,8 @@ function answerTypeOf(f: string): AnswerType {
   if (/\b(?:hvor meget|hvad koster|koster|hvad kostede|pris\w*|takst\w*|belob\w*|how much|cost\w*|price|rate|fee|amount|budget\w*|besparelse\w*|udgift\w*|underskud\w*)\b/.test(f)) return 'amount';
   if (/\b(?:hvornar|nar|hvilken dato|hvilken dag|hvilket ar|when|what date|which date|dato|date|fra hvornar|since when)\b/.test(f)) return 'date';
   if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
+  if (/\b(?:hvilke|hvilken|hvilket|which)\b/.test(f)) return 'which';
+  if (/\b(?:hvorfor|why|how come|begrundelse\w*|arsag\w*|reason)\b/.test(f)) return 'reason';
   if (/\b(?:hvor|where)\b/.test(f)) return 'place';
   if (/^(?:blev|er|var|har|skal|kan|did|was|were|is|are|has|have|will|do|does)\b/.test(f)) return 'yesno';
   return 'other';
@@ -115,8 +120,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const detected = detectLanguage(norm);
   const lang: 'da' | 'en' = opts.lang ?? detected ?? (opts.locale && /^en\b/i.test(opts.locale) ? 'en' : 'da');
   const rawTokens = tokenize(norm);
-  const strict = new Set(rawTokens.filter((t) => /[æøå]/.test(t)).map(skel));
-  const folded = rewritePhrases(rawTokens.map(skel).join(' '));
+  const strict = new Map(rawTokens.filter((t) => /[æøå]/.test(t)).map((t) => [skel(t), t] as [string, string]));
+  const folded = rewritePhrases(foldText(norm));
   // keep "?" out; tokens joined by spaces
   const time = resolveTime(folded, opts.now);
   const { forums, words: forumWords } = findForums(opts.forums, question);
@@ -128,10 +133,14 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   if (TIME.test(folded)) facets.push('time');
   if (PARTICIPANTS.test(folded)) facets.push('participants');
   if (ABSENT.test(folded)) facets.push('absent');
+  // the chair or minutes taker of a meeting, when the question is about a meeting (not "formand for arbejdsgruppen")
+  const aboutMeeting = /\b(?:mode\w*|motet|meeting)\b/.test(folded) || forums.length > 0 || !!time.filter;
+  if (CHAIR.test(folded) && aboutMeeting && !/\b(?:arbejdsgrupp\w*|udvalg\w*|gruppe\w*|samrad\w*|for (?!das|sdf)\w+(?:gruppen|radet|forum)\b)/.test(folded.replace(CHAIR, ''))) facets.push('chair');
+  if (MINUTES_TAKER.test(folded)) facets.push('minutes_taker');
   const hasDecision = DECISION.test(folded);
   const hasAgenda = AGENDA.test(folded) && !/\bgodkend|approv/.test(folded);
 
-  const restTokens = rest.split(' ').filter(Boolean);
+  const restTokens = rest.split(' ').flatMap((w) => (/^[\d.,]+$/.test(w) ? [w.replace(/[.,]$/, '')] : tokenize(w).map(skel))).filter(Boolean);
   let topic = restTokens.filter((t) => !fw.has(t) && isTopicWord(t) && !MEETING_VERBS.has(t));
   const factTopic = restTokens.filter((t) => !fw.has(t) && (isTopicWord(t) || MEETING_VERBS.has(t) || (MEETING_NOUNS.has(t) && /\b(?:hvor mange|how many|antal)\b/.test(folded))));
   // English words with no Danish gloss that are plain function words are dropped too
@@ -140,7 +149,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   if (softYear && topic.length === 1 && topic[0] === softYear) topic = [];
 
   let intent: Intent;
-  if (HELP.test(norm.replace(/[!?.]+$/, '').trim()) || (!topic.length && /^(?:hjalp|help|hjelp)\b/.test(folded))) intent = 'help';
+  if (HELP.test(folded) || HELP.test(norm.replace(/[!?.]+$/, '').trim()) || (!topic.length && /^(?:hjalp|help|hjelp)\b/.test(folded))) intent = 'help';
   else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.length <= 1) intent = 'next_meeting';
   else if (facets.length && !(facets.length === 1 && facets[0] === 'place' && topic.length >= 2 && !/\bmode|meeting|motet/.test(folded))) intent = 'meeting';
   else if (hasAgenda && !hasDecision && topic.length <= 1) intent = 'agenda';

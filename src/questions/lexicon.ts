@@ -29,6 +29,8 @@ export interface TermGroup {
   numeric: boolean;
   /** Typed with æ, ø or å: match real spellings only ("møder" is not "moderen", "hævet" is not "have"). */
   strict?: boolean;
+  /** Satisfied whatever the text says (a bare year met by the meeting's date). */
+  always?: boolean;
 }
 
 // ---------- synonym data, folded once ----------
@@ -41,7 +43,7 @@ interface SynData {
   weak: string[];
 }
 const data = synonymsData as unknown as SynData;
-const WEAK = new Set((data.weak ?? []).map((w) => skel(normalize(w))));
+const WEAK = new Set((data.weak ?? []).flatMap((w) => [skel(normalize(w)), stem(skel(normalize(w)))]));
 
 const SYN = new Map<string, Set<string>>();
 for (const g of data.groups) {
@@ -140,7 +142,7 @@ const isNumber = (t: string) => /^\d/.test(t);
  * Words nothing in the items resembles keep an empty group: they count against coverage, which is how
  * "hvem er borgmester i Odense?" ends as "don't know".
  */
-export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' | 'en', strict: ReadonlySet<string> = new Set()): Promise<{ groups: TermGroup[]; total: number }> {
+export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' | 'en', strict: ReadonlyMap<string, string> = new Map()): Promise<{ groups: TermGroup[]; total: number }> {
   const totalRow = await db.query<{ n: number }>('select items::int n from q_state where id = 1');
   const total = Math.max(1, totalRow.rows[0]?.n ?? 1);
   const words = tokens.filter((t) => !isNumber(t));
@@ -265,7 +267,9 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
       // typo candidates: close in edit distance, or an inflection sharing the stem
       for (const f of fuzzy.get(t) ?? []) {
         const d = editDistance(f.skel, t);
-        const maxD = t.length <= 5 ? 1 : t.length <= 9 ? 2 : 3;
+        // typos keep the first letter; short words allow one slip
+        const maxD = t.length <= 4 ? 0 : t.length <= 6 ? 1 : t.length <= 9 ? 2 : 3;
+        if (f.skel[0] !== t[0]) continue;
         if (d <= maxD) add([f], d === 1 ? 0.9 : 0.8, 'fuzzy');
         else if (stem(f.skel) === stem(t) || (f.skel.startsWith(stem(t)) && stem(t).length >= 5)) add([f], 0.85, 'fuzzy');
       }
@@ -283,7 +287,10 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
         }
       }
     }
+    const real = strict.get(t);
     for (const r of infix.get(t) ?? []) {
+      // typed with æøå: a compound must hold the word as spelled ("møder" is in "dialogmøder", not in "moderen")
+      if (real && !r.word.includes(stem(real))) continue;
       // the word as the last part of a compound is a strong hint (stigning → takststigning), as first part weaker
       const pos = r.skel.indexOf(t);
       const w = pos > 0 && pos + t.length >= r.skel.length - 4 ? 0.75 : pos === 0 ? 0.7 : 0.55;
@@ -292,7 +299,7 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
     alts.sort((a, b) => b.weight - a.weight || b.df - a.df);
     const best = alts.filter((a) => a.weight >= 0.8);
     const df = best.length ? Math.max(...best.map((a) => a.df)) : alts.length ? Math.max(...alts.map((a) => a.df)) : 0;
-    const idf = Math.max(Math.log(1 + total / (1 + df)), 0.3) * (WEAK.has(t) ? 0.3 : 1);
+    const idf = Math.max(Math.log(1 + total / (1 + df)), 0.3) * (WEAK.has(t) || WEAK.has(stem(t)) ? 0.3 : 1);
     groups.push({ token: t, alts: alts.slice(0, 40), idf, numeric: false, strict: strict.has(t) });
   }
   for (const t of tokens.filter(isNumber)) {

@@ -123,6 +123,7 @@ function numberKey(s: string): string {
 
 /** How well a group matches a bag of words: 1 for the word, lower for guesses and compound parts, 0 when absent. */
 export function groupMatch(g: TermGroup, fw: FieldWords): number {
+  if (g.always) return 1;
   if (g.numeric) {
     const k = numberKey(g.token);
     return fw.words.some((w) => /^\d/.test(w) && numberKey(w) === k) ? 1 : 0;
@@ -138,6 +139,11 @@ export function groupMatch(g: TermGroup, fw: FieldWords): number {
     if (a.skel.length >= 5 && a.weight * 0.8 > best && fw.joined.includes(stem(a.skel))) best = a.weight * 0.8;
   }
   return best;
+}
+
+/** groupMatch over a plain text. */
+export function groupMatchText(g: TermGroup, text: string): boolean {
+  return groupMatch(g, fieldWords(text)) >= 0.5;
 }
 
 function weightedCoverage(groups: TermGroup[], match: (g: TermGroup) => number): { cov: number; missing: string[] } {
@@ -161,7 +167,10 @@ export function itemText(item: Pick<ItemRow, 'background' | 'recommendation' | '
 export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?: string | null; preferDecision?: boolean } = {}): Scored[] {
   if (!items.length) return [];
   const maxRank = Math.max(...items.map((i) => i.rank), 1e-9);
+  const forItem = (item: ItemRow) =>
+    opts.softYear && item.meeting_date?.startsWith(opts.softYear) ? groups.map((g) => (g.numeric && g.token === opts.softYear ? { ...g, always: true } : g)) : groups;
   const first: Scored[] = items.map((item) => {
+    const groups = forItem(item);
     const all = fieldWords(`${item.title}\n${itemText(item)}`);
     const { cov, missing } = weightedCoverage(groups, (g) => groupMatch(g, all));
     const title = weightedCoverage(groups, (g) => groupMatch(g, fieldWords(item.title))).cov;
@@ -175,7 +184,7 @@ export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?:
   // the passage check reads every sentence: only for the leaders
   const lead = first.slice(0, 12);
   for (const s of lead) {
-    s.passageCoverage = bestPassage(groups, s.item).coverage;
+    s.passageCoverage = bestPassage(forItem(s.item), s.item).coverage;
     s.score += 0.3 * s.passageCoverage;
   }
   return [...lead.sort((a, b) => b.score - a.score), ...first.slice(12)];
@@ -254,7 +263,7 @@ export function bestPassage(groups: TermGroup[], item: Pick<ItemRow, 'title' | '
   return best;
 }
 
-export type AnswerType = 'count' | 'amount' | 'date' | 'person' | 'place' | 'yesno' | 'other';
+export type AnswerType = 'count' | 'amount' | 'date' | 'person' | 'place' | 'reason' | 'which' | 'yesno' | 'other';
 
 const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b/i;
 
@@ -279,6 +288,13 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
       const m = text.slice(1).match(/\b\p{Lu}[\p{Ll}]+(?:\s+(?:\p{Lu}\.|\p{Lu}[\p{Ll}]+)){1,3}/gu);
       return m ? 0.35 : 0;
     }
+    case 'which': {
+      // "hvilke kommuner": a list of names
+      const names = text.slice(1).match(/(?<![.!?]\s)\b\p{Lu}[\p{Ll}]+/gu) ?? [];
+      return names.length >= 3 ? 0.3 : names.length >= 1 ? 0.1 : 0;
+    }
+    case 'reason':
+      return /\b(?:fordi|grundet|på grund af|pga|som følge af|skyldes|derfor|begrundelse|årsag|idet|da der|underskud|lav belægning|for at)\b/i.test(text) ? 0.3 : 0;
     case 'place':
       return /\b(?:i|på|hos)\s+\p{Lu}/u.test(text) || /\d{4}\s+\p{Lu}/u.test(text) ? 0.3 : 0;
     default:
@@ -291,9 +307,9 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
  * Words the item's title already carries identify the item, not the sentence, so they count less here;
  * a table row is read together with its header line.
  */
-export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerType, max = 2): { text: string; coverage: number } {
+export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerType, max = 2): { text: string; coverage: number; context: string } {
   const sents = itemSentences(item);
-  if (!sents.length) return { text: '', coverage: 0 };
+  if (!sents.length) return { text: '', coverage: 0, context: '' };
   const title = fieldWords(item.title);
   const sentGroups = groups.map((g) => ({ ...g, idf: groupMatch(g, title) >= 0.8 ? g.idf * 0.35 : g.idf }));
   const fw = sents.map((s) => fieldWords(s.header ? `${s.header} ${s.text}` : s.text));
@@ -331,6 +347,11 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
       .sort((a, b) => b.score - a.score)[0];
     if (nb) chosen.push(nb);
   }
+  // a sentence that leans on the one before ("Derfor …", "Dette …") needs it
+  for (const c of [...chosen]) {
+    const prev = scored[c.s.index - 1];
+    if (prev && !chosen.includes(prev) && prev.s.field === c.s.field && /^(?:derfor|dermed|dette|det betyder|heraf|hermed|således|this|therefore)\b/i.test(c.s.text)) chosen.push(prev);
+  }
   chosen.sort((a, b) => a.s.index - b.s.index);
   // a sentence that ends in a colon introduces the list that answers ("Til referencegruppen udpeges:")
   const last = chosen[chosen.length - 1];
@@ -349,7 +370,9 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
     if (c.s.header && !parts.includes(`${c.s.header}:`)) parts.push(`${c.s.header}:`);
     parts.push(c.s.text);
   }
-  return { text: parts.join(' '), coverage: top.cov };
+  const near = new Set(chosen.flatMap((c) => [c.s.index - 2, c.s.index - 1, c.s.index, c.s.index + 1, c.s.index + 2]));
+  const context = sents.filter((x) => near.has(x.index)).map((x) => x.text).join(' ');
+  return { text: parts.join(' '), coverage: top.cov, context };
 }
 
 const OUTCOME_SENTENCE = /\b(?:godkend\w*|vedtag\w*|vedtog|tiltr(?:å|aa)d\w*|afvist|afvise\w*|udsat|udsættes|drøftet|taget til efterretning|tog\w* \w+ til efterretning|besluttede|besluttet|bakke\w* op|opbakning|ikke godkendt)\b/i;
@@ -375,6 +398,13 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
       keep.add(r.i + 1);
       len += next.length;
     }
+  }
+  // sentences that record a decision in so many words belong in the quote
+  for (let i = 0; i < sents.length; i++) {
+    if (keep.has(i) || !/\b(?:blev det besluttet|besluttede|det blev aftalt|aftalte|enighed om|blev godkendt|godkendte|blev ikke godkendt|vedtog)\b/i.test(sents[i])) continue;
+    if (len + sents[i].length > maxChars * 1.3) break;
+    keep.add(i);
+    len += sents[i].length;
   }
   // an opening that introduces what follows ("DAS bemærkede følgende til oplægget:") stays
   if (sents[0]?.trim().endsWith(':')) keep.add(0);

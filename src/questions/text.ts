@@ -33,6 +33,20 @@ export function skel(word: string): string {
     .replace(/é/g, 'e');
 }
 
+/**
+ * The question folded for pattern matching: lower case, skel-folded words, punctuation dropped except inside
+ * numbers and dates ("3/10-2014", "2.591", "2014-10-03").
+ */
+export function foldText(s: string): string {
+  return skel(
+    normalize(s)
+      .replace(/[^\p{L}\p{N}/.,\- ]+/gu, ' ')
+      .replace(/(?<!\d)[.,/-]|[.,/-](?!\d)/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
+}
+
 /** Word tokens (letters, digits; keeps 2.591 and 0,62 together as numbers). */
 export function tokenize(s: string): string[] {
   const out: string[] = [];
@@ -49,7 +63,7 @@ export const STOPWORDS = new Set(
     'ham han hans har havde have hende hendes her hos hun hvad hvem hvis hvor hvordan hvorfor hvornaar hvornår hvilke hvilken hvilket i ikke ind ingen intet jeg jer jo kan kunne kun man ' +
     'mange med meget men mig min mine mit mod ned noget nogle nu når og også om op os over paa på sa så selv sig sin sine sit skal skulle som sådan thi til ud under var ved vi vil ville vor vore ' +
     'været vaere være nogen sig lige mere mest hos hvorledes hvormed saa sådan hhv bl mv ift ifm mht pr ca evt osv fx dvs kr fik får faar gjorde gør goer gøre gjort ' +
-    'maske måske mon vel nok egentlig egentligt nogensinde stor store stort storst størst lille lidt hvorvidt ' +
+    'haft havt maske måske mon vel nok egentlig egentligt nogensinde stor store stort storst størst lille lidt hvorvidt ' +
     'the sagt sige siger står stod staar fortæl fortael fortælle fortaelle vis vise kan du jeg mig gerne venligst tak hej hejsa ' +
     // English
     'a an and are as at be been being by can could did do does for from had has have how i in is it its me my of on or our please tell the their them there they this ' +

@@ -203,8 +203,10 @@ export async function importDocument(db: Db, input: ImportInput, opts: ImportOpt
     return await db.transaction(async (tx) => {
       // An import can always be repeated (same bytes → unchanged), so its commit need not wait for the WAL
       // flush: a crash loses at most the last moments of imports, never consistency. Much faster on disk.
-      await tx.query('set local synchronous_commit to off');
-      if (db.engine === 'postgres') await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`forumbot:import:${forumKey(meeting.forum ?? '')}`]);
+      // On PostgreSQL, imports of one forum take turns, so two instances never create the same meeting twice.
+      if (db.engine === 'postgres')
+        await tx.query("select set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(hashtext($1))", [`forumbot:import:${forumKey(meeting.forum ?? '')}`]);
+      else await tx.query("select set_config('synchronous_commit', 'off', true)");
       const forum = await getOrCreateForum(tx, meeting.forum);
       const time = parseMeetingTime(meeting.start);
       const match = await findMeetingFor(tx, forum.id, time?.date ?? null, meeting.kind);
@@ -230,18 +232,27 @@ export async function importDocument(db: Db, input: ImportInput, opts: ImportOpt
         result = 'created';
         status = meeting.status;
       }
+      if (written && meeting.nextMeeting && time && meeting.nextMeeting > time.date) await planNextMeeting(tx, forum, meeting.nextMeeting);
+      // the document and its audit row in one statement; no row back means the bytes were imported meanwhile
       const inserted = await tx.query(
-        `insert into documents (sha256, file_name, format, raw_text, meeting_id, byte_size, doc_status)
-         values ($1, $2, $3, $4, $5, $6, $7) on conflict (sha256) do nothing returning sha256`,
-        [digest, file, format, text ?? '', meetingId, input.data.length, meeting.status],
+        `with doc as (
+           insert into documents (sha256, file_name, format, raw_text, meeting_id, byte_size, doc_status)
+           values ($1, $2, $3, $4, $5, $6, $7) on conflict (sha256) do nothing returning sha256
+         )
+         insert into audit_log (actor, action, subject, details) select $8, 'minutes.import', $5, $9::jsonb from doc returning id`,
+        [
+          digest,
+          file,
+          format,
+          text ?? '',
+          meetingId,
+          input.data.length,
+          meeting.status,
+          opts.actor ?? 'system',
+          JSON.stringify({ file, sha256: digest, result, status: meeting.status, forum: forum.id }),
+        ],
       );
       if (inserted.rows.length === 0) throw new AlreadyImported(); // imported by someone else meanwhile
-      if (written && meeting.nextMeeting && time && meeting.nextMeeting > time.date) await planNextMeeting(tx, forum, meeting.nextMeeting);
-      await tx.query(`insert into audit_log (actor, action, subject, details) values ($1, 'minutes.import', $2, $3::jsonb)`, [
-        opts.actor ?? 'system',
-        meetingId,
-        JSON.stringify({ file, sha256: digest, result, status: meeting.status, forum: forum.id }),
-      ]);
       if (written && result !== 'unchanged') {
         const event: ImportEvent = { meetingId, forumId: forum.id, result, previousStatus: match?.status ?? null, status, file, sha256: digest, meeting: { ...written, id: meetingId, forum: forum.name } };
         for (const hook of [...hooks]) await hook(tx, event);

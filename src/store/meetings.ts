@@ -201,16 +201,52 @@ export async function writeMeeting(tx: Queryable, a: WriteMeetingArgs): Promise<
   const start: MeetingTime | null = parseMeetingTime(m.start);
   const end: MeetingTime | null = parseMeetingTime(m.end);
   const data: Meeting = { ...m, id: a.id, forum: a.forum.name };
+  const people = [
+    ...m.participants.map((p) => ({ name: p.name, organisation: p.organisation, role: p.role ?? 'participant' })),
+    ...m.absent.map((p) => ({ name: p.name, organisation: p.organisation, role: 'absent' })),
+  ].map((p, position) => ({ ...p, position }));
+  const items = m.items.map((it, position) => ({ position, ...it }));
+  // One statement: the meeting row, then attendees and items upserted by position, and whatever the
+  // previous version had beyond them deleted (the deleted and the upserted rows never overlap).
+  // Foreign keys are checked at the end of the statement, after the meeting row exists.
   await tx.query(
-    `insert into meetings (id, forum_id, title, kind, status, start_at, end_at, start_local, end_local, meeting_date,
-                           location, next_meeting, source_file, source_sha256, data, origin, external_uid)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11, $12::date, $13, $14, $15::jsonb, $16, $17)
-     on conflict (id) do update set
-       forum_id = excluded.forum_id, title = excluded.title, kind = excluded.kind, status = excluded.status,
-       start_at = excluded.start_at, end_at = excluded.end_at, start_local = excluded.start_local,
-       end_local = excluded.end_local, meeting_date = excluded.meeting_date, location = excluded.location,
-       next_meeting = excluded.next_meeting, source_file = excluded.source_file, source_sha256 = excluded.source_sha256,
-       data = excluded.data, external_uid = coalesce(excluded.external_uid, meetings.external_uid), updated_at = now()`,
+    `with meeting as (
+       insert into meetings (id, forum_id, title, kind, status, start_at, end_at, start_local, end_local, meeting_date,
+                             location, next_meeting, source_file, source_sha256, data, origin, external_uid)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11, $12::date, $13, $14, $15::jsonb, $16, $17)
+       on conflict (id) do update set
+         forum_id = excluded.forum_id, title = excluded.title, kind = excluded.kind, status = excluded.status,
+         start_at = excluded.start_at, end_at = excluded.end_at, start_local = excluded.start_local,
+         end_local = excluded.end_local, meeting_date = excluded.meeting_date, location = excluded.location,
+         next_meeting = excluded.next_meeting, source_file = excluded.source_file, source_sha256 = excluded.source_sha256,
+         data = excluded.data, external_uid = coalesce(excluded.external_uid, meetings.external_uid), updated_at = now()
+       returning id
+     ),
+     people as (select * from jsonb_to_recordset($18::jsonb) as x(position int, name text, organisation text, role text)),
+     new_items as (
+       select * from jsonb_to_recordset($19::jsonb)
+         as x(position int, number int, title text, background text, recommendation text, decision text, outcome text, attachments text[])
+     ),
+     gone_people as (
+       delete from attendees a where $20 and a.meeting_id = $1
+         and not exists (select 1 from people p where p.position = a.position and p.role = a.role)
+     ),
+     gone_items as (delete from items i where $20 and i.meeting_id = $1 and i.position >= (select count(*) from new_items)),
+     put_people as (
+       insert into attendees (meeting_id, position, name, organisation, role)
+       select $1, p.position, p.name, p.organisation, p.role from people p
+       on conflict (meeting_id, role, position) do update set name = excluded.name, organisation = excluded.organisation
+     ),
+     put_items as (
+       insert into items (meeting_id, position, number, title, background, recommendation, decision, outcome, attachments)
+       select $1, x.position, x.number, x.title, x.background, x.recommendation, x.decision, x.outcome, coalesce(x.attachments, '{}')
+       from new_items x
+       on conflict (meeting_id, position) do update set
+         number = excluded.number, title = excluded.title, background = excluded.background,
+         recommendation = excluded.recommendation, decision = excluded.decision, outcome = excluded.outcome,
+         attachments = excluded.attachments
+     )
+     select id from meeting`,
     [
       a.id,
       a.forum.id,
@@ -229,31 +265,11 @@ export async function writeMeeting(tx: Queryable, a: WriteMeetingArgs): Promise<
       JSON.stringify(data),
       a.origin,
       a.externalUid ?? null,
+      JSON.stringify(people),
+      JSON.stringify(items),
+      !a.isNew,
     ],
   );
-  if (!a.isNew) await tx.query('with gone as (delete from attendees where meeting_id = $1) delete from items where meeting_id = $1', [a.id]);
-  const people = [
-    ...m.participants.map((p) => ({ name: p.name, organisation: p.organisation, role: p.role ?? 'participant' })),
-    ...m.absent.map((p) => ({ name: p.name, organisation: p.organisation, role: 'absent' })),
-  ].map((p, position) => ({ ...p, position }));
-  if (people.length) {
-    await tx.query(
-      `insert into attendees (meeting_id, position, name, organisation, role)
-       select $1, x.position, x.name, x.organisation, x.role
-       from jsonb_to_recordset($2::jsonb) as x(position int, name text, organisation text, role text)`,
-      [a.id, JSON.stringify(people)],
-    );
-  }
-  if (m.items.length) {
-    const items = m.items.map((it, position) => ({ position, ...it }));
-    await tx.query(
-      `insert into items (meeting_id, position, number, title, background, recommendation, decision, outcome, attachments)
-       select $1, x.position, x.number, x.title, x.background, x.recommendation, x.decision, x.outcome, coalesce(x.attachments, '{}')
-       from jsonb_to_recordset($2::jsonb)
-         as x(position int, number int, title text, background text, recommendation text, decision text, outcome text, attachments text[])`,
-      [a.id, JSON.stringify(items)],
-    );
-  }
 }
 
 /** Deletes a meeting, its attendees and items, and (withDocuments) the documents filed under it. */

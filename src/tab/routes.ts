@@ -208,6 +208,6 @@ export function registerTabRoutes(server: restify.Server, deps: AppDeps): void {
 
   server.get(
     '/api/tab/procedures',
-    api(async (_req, _res, user) => ({ procedures: await myProcedures(deps, user) })),
+    api(async (_req, _res, user) => ({ procedures: await myProcedures(deps, user.aadObjectId) })),
   );
 }

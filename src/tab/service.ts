@@ -5,7 +5,6 @@ import type { Outcome } from '../minutes/model';
 import { listForums } from '../store/forums';
 import { getMeeting, upcomingMeetings, type StoredMeeting } from '../store/meetings';
 import { decisionYears, openProceduresFor } from './repo';
-import type { TabUser } from './sso';
 
 /**
  * What the personal tab and the message extension show, as plain data (no HTTP, no botbuilder):
@@ -188,8 +187,9 @@ function toHit(s: AnswerSource, m: StoredMeeting | null, date: string | null, la
   };
 }
 
-export async function myProcedures(deps: AppDeps, user: TabUser): Promise<MyProcedure[]> {
-  const rows = await openProceduresFor(deps.db, user.aadObjectId);
+/** The open written procedures `aadObjectId` votes in (own ballot or as a named substitute). */
+export async function myProcedures(deps: AppDeps, aadObjectId: string): Promise<MyProcedure[]> {
+  const rows = await openProceduresFor(deps.db, aadObjectId);
   const botId = deps.config.MicrosoftAppId;
   return rows.map((r) => ({
     id: r.id,

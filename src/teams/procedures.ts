@@ -90,6 +90,10 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
     'ny skriftlig procedure',
     /^(ny|opret|start)\s+skriftlig\s+procedure\b/i,
     async (ctx) => {
+      if (!(await isSecretariat(deps.db, deps.config, actorOf(ctx)))) {
+        await ctx.sendActivity('Kun sekretariatet kan oprette skriftlige procedurer.');
+        return;
+      }
       await ctx.sendActivity({ attachments: [cardAttachment(renderCard('procedure-start', z.object({}), {}))] });
     },
     { secretariatOnly: false, help: { da: 'ny skriftlig procedure – sekretariatet åbner en afstemning per mail i Teams', en: 'ny skriftlig procedure – open a written procedure (secretariat)' } },

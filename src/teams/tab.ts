@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { DateTime } from 'luxon';
 import type { TeamsBot } from './app';
 import type { AppDeps } from '../app';
 import { answerCard } from '../cards/chat';
@@ -6,6 +7,7 @@ import { cardAttachment } from '../cards/render';
 import { renderDecisionCard } from '../tab/cards';
 import { longDate, myProcedures, searchDecisions, searchQuestion, type Lang, type MyProcedure } from '../tab/service';
 import { sendCard, withTyping } from './chat';
+import { ZONE } from '../store/time';
 import { detectLang } from './text';
 
 /**
@@ -43,22 +45,17 @@ export const SEARCH_COMMAND = /^s(?:ø|oe|o)g\s+(?:i\s+)?beslutning(?:er)?\b\s*(
 /** "mine afstemninger", "mine afstemning" */
 export const MY_VOTES_COMMAND = /^mine\s+afstemning(?:er)?\s*[.!?]*$/i;
 
-const STAMP: Record<Lang, (p: MyProcedure) => string> = {
-  da: (p) => {
-    const d = new Date(p.deadline);
-    const date = longDate(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(d), 'da');
-    const time = new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' }).format(d);
-    const state = p.voted ? 'du har stemt' : `mangler din stemme (${p.answered} af ${p.items} punkter besvaret)`;
-    return `• ${p.title} (${p.forum}) – frist ${date} kl. ${time} – ${state}${p.onBehalfOf ? ` – som stedfortræder for ${p.onBehalfOf}` : ''}`;
-  },
-  en: (p) => {
-    const d = new Date(p.deadline);
-    const date = longDate(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(d), 'en');
-    const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Copenhagen', hour: '2-digit', minute: '2-digit' }).format(d);
+/** One line per procedure: title, forum, deadline (Copenhagen time) and whether I have voted. */
+function procedureLine(p: MyProcedure, lang: Lang): string {
+  const d = DateTime.fromISO(p.deadline).setZone(ZONE);
+  const when = `${longDate(d.toISODate(), lang)} ${lang === 'da' ? 'kl. ' : ''}${d.toFormat(lang === 'da' ? 'HH.mm' : 'HH:mm')}`;
+  if (lang === 'en') {
     const state = p.voted ? 'you have voted' : `waiting for your vote (${p.answered} of ${p.items} items answered)`;
-    return `• ${p.title} (${p.forum}) – deadline ${date} ${time} – ${state}${p.onBehalfOf ? ` – as substitute for ${p.onBehalfOf}` : ''}`;
-  },
-};
+    return `• ${p.title} (${p.forum}) – deadline ${when} – ${state}${p.onBehalfOf ? ` – as substitute for ${p.onBehalfOf}` : ''}`;
+  }
+  const state = p.voted ? 'du har stemt' : `mangler din stemme (${p.answered} af ${p.items} punkter besvaret)`;
+  return `• ${p.title} (${p.forum}) – frist ${when} – ${state}${p.onBehalfOf ? ` – som stedfortræder for ${p.onBehalfOf}` : ''}`;
+}
 
 /** The reply to "mine afstemninger": the open procedures I vote in, those missing my vote first. */
 export function myVotesText(list: MyProcedure[], lang: Lang): string {
@@ -67,9 +64,9 @@ export function myVotesText(list: MyProcedure[], lang: Lang): string {
   const head = lang === 'en' ? 'Your open written procedures:' : 'Dine åbne skriftlige procedurer:';
   const foot =
     lang === 'en'
-      ? 'Vote on the procedure’s card here in the chat. The tab “Meetings and decisions” shows the same list.'
-      : 'Stem på procedurens kort her i chatten. Fanen »Møder og beslutninger« viser den samme liste.';
-  return [head, ...sorted.map(STAMP[lang]), '', foot].join('\n');
+      ? 'Write “skriftlige procedurer” to get the voting cards here in the chat. The tab “Meetings and decisions” shows the same list.'
+      : 'Skriv »skriftlige procedurer« for at få afstemningskortene her i chatten. Fanen »Møder og beslutninger« viser den samme liste.';
+  return [head, ...sorted.map((p) => procedureLine(p, lang)), '', foot].join('\n');
 }
 
 export function register(bot: TeamsBot, deps: AppDeps): void {
@@ -99,7 +96,7 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
         await ctx.sendActivity(lang === 'en' ? 'I could not see who you are. Please try again from Teams.' : 'Jeg kunne ikke se, hvem du er. Prøv igen fra Teams.');
         return;
       }
-      const list = await myProcedures(deps, { aadObjectId: aad, tenantId: '', name: null, upn: null, dev: false });
+      const list = await myProcedures(deps, aad);
       await ctx.sendActivity(myVotesText(list, lang));
     },
     { help: { da: 'mine afstemninger – dine åbne skriftlige procedurer, og om du har stemt', en: 'mine afstemninger – your open written procedures' } },

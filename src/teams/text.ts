@@ -1,34 +1,15 @@
 /** Short texts the bot writes in chat, in Danish and English. Danish is the default. */
+import { detectLanguage } from '../questions/text';
+
 export type Lang = 'da' | 'en';
 
-// No words that are also common Danish words (at, is, do, held).
-const EN_WORDS = new Set(
-  'what when where who whom which why how was were are the of on in did does next last meeting meetings agenda decided decision decisions about minutes please help show tell me attended absent apologies upcoming'.split(
-    ' ',
-  ),
-);
-const DA_WORDS = new Set(
-  'hvad hvornår hvornaar hvor hvem hvilke hvilken hvorfor hvordan er var blev om på paa i og det den de næste naeste møde mode møder moder dagsorden besluttet beslutning referat afbud deltog hjælp hjaelp sidste forum med til af for'.split(
-    ' ',
-  ),
-);
-
 /**
- * English when the user writes English (more English than Danish words) or the Teams locale is English
- * (DESIGN section 1: "in English when the user writes English or their Teams locale is English").
- * Otherwise Danish.
+ * The reply language. The words of the message decide when they are clearly Danish or English (a Danish question
+ * gets a Danish answer even in a Teams client set to English); otherwise the Teams locale does (DESIGN section 1:
+ * "in English when the user writes English or their Teams locale is English"). Danish by default.
  */
 export function detectLang(text: string, locale?: string | null): Lang {
-  if (locale && /^en\b/i.test(locale)) return 'en';
-  const words = text.toLowerCase().match(/[\p{L}]+/gu) ?? [];
-  let en = 0;
-  let da = 0;
-  for (const w of words) {
-    if (EN_WORDS.has(w)) en++;
-    if (DA_WORDS.has(w)) da++;
-  }
-  if (/[æøå]/i.test(text)) da += 2;
-  return en > da ? 'en' : 'da';
+  return detectLanguage(text) ?? (locale && /^en\b/i.test(locale) ? 'en' : 'da');
 }
 
 const TEXTS = {

@@ -9,7 +9,7 @@ import type { Meeting } from '../../src/minutes/model';
 import { deliveriesReport, getBroadcast, getConversation, listConversations, linkConversations } from '../../src/broadcasts';
 import { expectValidCard } from '../support/cards';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
-import { BotClient, botAdded, cardOf, cardText, channelMessage, installationUpdate, personalMessage, personalConversationId, TENANT_ID, USER, type Activity } from '../support/bot-client';
+import { adaptiveCardAction, BotClient, botAdded, cardOf, cardText, channelMessage, installationUpdate, personalMessage, personalConversationId, TENANT_ID, USER, type Activity } from '../support/bot-client';
 import { FICTIONAL_MEETING, seedFictional } from '../server/fixture';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,6 +20,8 @@ const nodeIcal = require('node-ical');
  * Connector on loopback that enforces Teams' limits and injects 429 (Retry-After), 503 and slow answers,
  * and installation activities for many channels. Every target must get exactly one message.
  */
+
+jest.setTimeout(180_000);
 
 const SECRETARY = { id: '29:user-sec', name: 'Sekretær Sofie', aadObjectId: 'aad-secretary' };
 const MEMBERS = Array.from({ length: 6 }, (_, i) => ({ id: `29:member-${i}`, name: `Medlem ${i}`, aadObjectId: `aad-member-${i}` }));
@@ -241,8 +243,17 @@ describe('importing from chat', () => {
     const text = cardText(card);
     expect(text).toContain('dagsorden.txt');
     expect(text).toMatch(/Punkter/);
-    const verbs = (card!.actions as Array<{ verb: string }>).map((a) => a.verb);
-    expect(verbs).toContain('broadcasts.sendAgenda');
+    const actions = card!.actions as Array<{ verb: string; data: { meetingId: string; personal: boolean } }>;
+    expect(actions.map((a) => a.verb)).toContain('broadcasts.sendAgenda');
+    // pressing the button: the secretariat gets an answer, anyone else a refusal (Universal Actions, HTTP 200)
+    const press = actions.find((a) => a.verb === 'broadcasts.sendAgenda')!;
+    const ok = await client.send(adaptiveCardAction(press.verb, press.data, { user: SECRETARY }));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    expect(String(ok.body.value)).toMatch(/Ingen kanal er tilknyttet|på vej til/);
+    const refused = await client.send(adaptiveCardAction(press.verb, press.data, { user: MEMBERS[1] }));
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ statusCode: 403, type: 'application/vnd.microsoft.error' });
   });
 
   test('an unreadable file gets a clear answer and nothing is stored; others are refused politely', async () => {

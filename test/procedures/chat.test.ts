@@ -37,6 +37,8 @@ describe.each(engines())('procedures in chat on %s', (_name, opts) => {
   });
 
   test('"ny skriftlig procedure" → dialog form (task/fetch) → task/submit opens the procedure', async () => {
+    const director = await client.ask(personalMessage('ny skriftlig procedure', { user: person(1) }));
+    expect(director.replies.at(-1)!.text).toContain('Kun sekretariatet');
     const { replies } = await client.ask(personalMessage('ny skriftlig procedure', { user: SECRETARY }));
     const start = cardOf(replies.at(-1)!)!;
     expectValidCard(start);

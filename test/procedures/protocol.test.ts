@@ -214,6 +214,34 @@ describe.each(engines())('written procedures over the protocol on %s', (_name, o
     expect(connector.calls.filter((c) => c.kind === 'create' && cardIn(c) && cardText(cardIn(c)).includes('Resultat af skriftlig procedure') && cardText(cardIn(c)).includes(title))).toHaveLength(1);
   });
 
+  test('reminders go only to those who have not voted; extending tells the channel and every voter', async () => {
+    for (const n of [1, 2]) {
+      const cid = `a:personal-aad-voter-${n}`;
+      await upsertConversation(db, {
+        id: cid, type: 'personal', tenantId: TENANT_ID, aadObjectId: `aad-voter-${n}`,
+        reference: { channelId: 'msteams', serviceUrl: connector.url, conversation: { id: cid, conversationType: 'personal', tenantId: TENANT_ID }, bot: { id: '28:forumbot-app-id' }, user: { id: `29:voter-${n}` } },
+      });
+    }
+    const title = `Rykkertest ${Date.now()}`;
+    const { id } = await createProcedure(pctx(), CLI, spec({ title, deadline: new Date(t + 25 * 3_600_000).toISOString() }));
+    for (const item of [1, 2, 3]) await vote(person(1), id, item, 'for');
+    await vote(person(2), id, 1, 'for'); // person 2 has voted on one item only
+    const texts = (conv: string) => connector.messages(conv).map((m) => (m.text ?? '') + cardText(m.attachments?.[0]?.content ?? {})).filter((x) => x.includes(title));
+    t += 1 * 3_600_000 + 1_000; // the 24 h reminder is due
+    await connector.waitFor(() => texts('a:personal-aad-voter-2').some((x) => x.includes('Påmindelse')), 15_000);
+    expect(texts('a:personal-aad-voter-2').find((x) => x.includes('Påmindelse'))).toContain('du mangler at stemme på 2 punkter');
+    expect(texts('a:personal-aad-voter-1').some((x) => x.includes('Påmindelse'))).toBe(false);
+    const jobs = await db.query<{ outcome: string }>("select outcome from procedure_jobs where procedure_id = $1 and kind = 'remind' and done_at is not null", [id]);
+    expect(jobs.rows.map((j) => j.outcome)).toEqual(['sent']);
+
+    const later = new Date(t + 48 * 3_600_000);
+    await extendDeadline(pctx(), CLI, id, later.toISOString());
+    const notice = (conv: string) => connector.calls.some((c) => (c.kind === 'create' || c.kind === 'send' || c.kind === 'reply') && (conv === '' || c.conversationId === conv) && JSON.stringify(c.body).includes('er forlænget til') && JSON.stringify(c.body).includes(title));
+    await connector.waitFor(() => notice('a:personal-aad-voter-1') && notice('a:personal-aad-voter-2'), 15_000);
+    // the channel gets the notice as a new post
+    await connector.waitFor(() => connector.calls.some((c) => c.kind === 'create' && JSON.stringify(c.body).includes('er forlænget til') && JSON.stringify(c.body).includes(title)), 15_000);
+  });
+
   test('restart before the deadline: the deadline passes while the server is down, it closes at start', async () => {
     const p = await createProcedure(pctx(), CLI, spec({ deadline: new Date(t + 10 * 60_000).toISOString() }));
     await vote(person(1), p.id, 1, 'for');

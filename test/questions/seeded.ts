@@ -21,7 +21,11 @@ function parser(): ParseFn {
 /** A database with the five seeds imported. */
 export async function seededDb(opts: DbOptions = { dataDir: 'memory://' }): Promise<Db> {
   const db = await openDb(opts);
+  await importSeeds(db);
+  return db;
+}
+
+export async function importSeeds(db: Db): Promise<void> {
   const parse = parser();
   for (const f of seedFiles()) await importDocument(db, { data: fs.readFileSync(f), fileName: path.basename(f) }, { parse, actor: 'test' });
-  return db;
 }

@@ -2,14 +2,14 @@ import { dateMatches, resolveTime } from '../../src/questions/dates';
 import { findForums, understand } from '../../src/questions/intent';
 import { rewritePhrases, stem, synonymsOf, englishOf } from '../../src/questions/lexicon';
 import { isTableRow, itemSentences, stripAttachments } from '../../src/questions/retrieve';
-import { detectLanguage, sentences, skel, tokenize } from '../../src/questions/text';
+import { detectLanguage, foldText, sentences, skel, tokenize } from '../../src/questions/text';
 import { statedDate } from '../../src/questions';
 import { KNOWN_FORUMS } from '../../src/store/forums';
 
 /** Question understanding without a database: intent, forum, time words, language, folding. */
 
 const NOW = '2023-10-11T09:00:00+02:00'; // a Wednesday
-const fold = (q: string) => tokenize(q).map(skel).join(' ');
+const fold = (q: string) => foldText(q);
 const time = (q: string, now = NOW) => resolveTime(fold(q), now);
 const u = (q: string, now = NOW) => understand(q, { now, forums: KNOWN_FORUMS });
 

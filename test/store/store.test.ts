@@ -91,6 +91,30 @@ describe.each(engines())('store on %s', (_engine, dbOptions) => {
     expect((await getMeeting(db, a.meetingId!))!.status).toBe('minutes');
   });
 
+  it('rewrites attendees and items on update: fewer of them leave no stale rows', async () => {
+    const agenda = meeting({
+      participants: [
+        { name: 'Anna Lund', organisation: 'Saltvig Kommune' },
+        { name: 'Carl Vad', organisation: 'Havbjerg Kommune' },
+      ],
+      items: [...meeting().items, { number: 3, title: 'Eventuelt', background: null, recommendation: null, decision: null, outcome: null, attachments: [] }],
+    });
+    const a = await importDocument(db, doc(agenda, 'a.txt'), opts);
+    expect(await count(db, 'items')).toBe(3);
+    expect(await count(db, 'attendees')).toBe(3);
+    const minutes = minutesOf(meeting({ participants: [{ name: 'Carl Vad', organisation: 'Havbjerg Kommune', role: 'chair' }], absent: [] }));
+    await importDocument(db, doc(minutes, 'm.txt'), opts);
+    const people = await db.query<{ name: string; role: string }>('select name, role from attendees where meeting_id = $1 order by position', [a.meetingId]);
+    expect(people.rows).toEqual([{ name: 'Carl Vad', role: 'chair' }]);
+    const items = await db.query<{ number: number; decision: string | null }>('select number, decision from items where meeting_id = $1 order by position', [a.meetingId]);
+    expect(items.rows).toEqual([
+      { number: 1, decision: 'Godkendt.' },
+      { number: 2, decision: 'Stigningen blev godkendt.' },
+    ]);
+    const hits = await db.query<{ n: number }>("select count(*)::int n from items where search @@ to_tsquery('danish', 'stigning')");
+    expect(hits.rows[0].n).toBe(1);
+  });
+
   it('completes a planned meeting with its agenda and then its minutes, never duplicating it', async () => {
     await ensureKnownForums(db);
     const forum = (await resolveForum(db, 'DAS'))!;

@@ -84,6 +84,8 @@ describeWithChromium('personal tab in Chromium', () => {
     expect(await card.locator('ol li').allTextContents()).toEqual(['Godkendelse af dagsorden', 'Årsrapport fra Tilsynet Lindholm', 'Fælles indkøb af hjælpemidler 2027']);
     await shot(page, 'tab-meetings.png', 'tab-meetings.png');
 
+    // the calendar link is the broadcasts capability's unguessable .ics route
+    expect(await card.getByRole('link', { name: /i kalender/ }).getAttribute('href')).toMatch(/^\/api\/calendar\/[A-Za-z0-9_-]{20,64}\.ics$/);
     const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: /i kalender/ }).click()]);
     const file = artifact('tab-meeting.ics');
     await download.saveAs(file);

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config';
 import { UserError } from '../../src/errors';
 import { buildManifest, fillTemplate, MANIFEST_DIR, manifestValues, readTemplate, writePackage } from '../../src/tab/manifest';
 import { main } from '../../src/cli';
+import { drawColorIcon, drawOutlineIcon } from '../../manifest/draw-icons';
 
 // @microsoft/app-manifest requires strip-bom 5, which is ESM only: Node 20 loads it, jest's runtime cannot.
 jest.mock('strip-bom', () => ({ __esModule: true, default: (s: string) => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s) }));
@@ -131,6 +132,11 @@ describe('icons', () => {
     expect(opaque).toBeGreaterThan(60); // and a symbol to see
     // the corners are transparent
     for (const [x, y] of [[0, 0], [31, 0], [0, 31], [31, 31]]) expect(png.data[(y * 32 + x) * 4 + 3]).toBe(0);
+  });
+
+  test('the committed PNGs are what manifest/draw-icons.ts draws', () => {
+    expect(Buffer.compare(read('outline.png').data, drawOutlineIcon().data)).toBe(0);
+    expect(Buffer.compare(read('color.png').data, drawColorIcon().data)).toBe(0);
   });
 });
 

@@ -1,11 +1,10 @@
-import http from 'http';
-import type { AddressInfo } from 'net';
 import pino from 'pino';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type KeyLike } from 'jose';
+import { SignJWT, UnsecuredJWT, type KeyLike } from 'jose';
 import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { openDb, type Db } from '../../src/store/db';
 import { bearer, createTokenVerifier, SsoError, verifierFromConfig } from '../../src/tab/sso';
+import { startLocalJwks, type LocalJwks } from './jwks';
 
 /**
  * Tab SSO: tokens signed with keys made here, published by a local JWKS server, checked by the verifier
@@ -18,27 +17,18 @@ const OTHER_TENANT = '11111111-2222-4333-8444-555555555555';
 const AUDIENCE = `api://forumbot.example.dk/${APP_ID}`;
 const USER_OID = '0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9';
 
-let keys: { privateKey: KeyLike; publicKey: KeyLike };
-let otherKeys: { privateKey: KeyLike; publicKey: KeyLike };
-let jwksServer: http.Server;
+let jwks: LocalJwks;
+let keys: LocalJwks['keys'];
+let otherKeys: LocalJwks['otherKeys'];
 let jwksUrl: string;
-let jwksHits = 0;
 
 beforeAll(async () => {
-  keys = await generateKeyPair('RS256');
-  otherKeys = await generateKeyPair('RS256');
-  const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
-  jwksServer = http.createServer((req, res) => {
-    jwksHits++;
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', r));
-  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/discovery/v2.0/keys`;
+  jwks = await startLocalJwks();
+  ({ keys, otherKeys, url: jwksUrl } = jwks);
 });
 
 afterAll(async () => {
-  await new Promise((r) => jwksServer.close(r));
+  await jwks?.close();
 });
 
 interface TokenOpts {
@@ -81,10 +71,10 @@ describe('token verifier', () => {
   const verify = () => createTokenVerifier({ jwks: jwksUrl, audiences: [AUDIENCE, APP_ID], allowedTenants: [TENANT] });
 
   test('a valid token gives the user (oid, tenant, name) and the keys come from the JWKS URL', async () => {
-    const before = jwksHits;
+    const before = jwks.hits();
     const user = await verify()(await token());
     expect(user).toEqual({ aadObjectId: USER_OID, tenantId: TENANT, name: 'Frida Fjord', upn: 'frida@egekrogen.example', dev: false });
-    expect(jwksHits).toBeGreaterThan(before);
+    expect(jwks.hits()).toBeGreaterThan(before);
   });
 
   test('a v2 token (aud = app id, v2 issuer) is accepted too', async () => {
