@@ -71,7 +71,9 @@ export interface ServerProc {
 /** `forumbot serve` from the TypeScript sources, as its own process (so it can be killed with -9). */
 export async function startServerProcess(env: Record<string, string>, port: number, logFile: string): Promise<ServerProc> {
   const out = fs.openSync(logFile, 'a');
-  const proc = spawn(process.execPath, [path.join(ROOT, 'bin', 'forumbot.js'), 'serve', '--port', String(port)], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin', 'forumbot.js'), 'serve', '--port', String(port)], {
     cwd: ROOT,
     env: { ...process.env, FORUMBOT_FROM_SOURCE: '1', LOG_LEVEL: 'info', SECRETARIAT_AAD_IDS: SECRETARY_AAD, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...env },
     stdio: ['ignore', out, out],

@@ -51,7 +51,8 @@ interface Instance {
 }
 
 function spawnInstance(name: string, databaseUrl: string): Promise<Instance> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'procedures-server.ts')], {
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', path.join(__dirname, 'procedures-server.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -66,6 +67,7 @@ function spawnInstance(name: string, databaseUrl: string): Promise<Instance> {
   });
   child.stderr!.on('data', (d) => {
     const s = String(d);
+    if (process.env.BENCH_STDERR) require('fs').appendFileSync(`${process.env.BENCH_STDERR}.${name}`, s);
     if (/error|fatal/i.test(s)) process.stderr.write(`[${name}] ${s.slice(0, 2000)}`);
   });
   return new Promise((resolve, reject) => {

@@ -233,6 +233,7 @@ describe('PDF input', () => {
   });
 
   test('a damaged PDF is a clear user error', async () => {
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined); // pdf.js reports its repair attempts
     const data = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 0x41)]);
     const err = await parseDocument({ data, fileName: 'x.pdf' }).catch((e) => e);
     expect(err).toBeInstanceOf(UserError);

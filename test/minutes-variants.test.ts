@@ -5,7 +5,7 @@
  */
 import fs from 'fs';
 import path from 'path';
-import { parseDocument, parseText } from '../src/minutes';
+import { parseDocument, parsePeople, parseText } from '../src/minutes';
 import { Meeting as MeetingSchema, type Meeting } from '../src/minutes/model';
 
 async function parseFixture(name: string): Promise<Meeting> {
@@ -182,4 +182,31 @@ test('a table of contents numbered 1..n while the body uses the case numbers 45.
     [47, 'Salg af grund'],
   ]);
   expect(m.start).toBe('2018-03-12');
+});
+
+test('a body heading the agenda list missed ("3a." broke the list) is still an item, in document order', () => {
+  const item = (h: string) => `${h}\nBeslutning\nGodkendt.\n\n`;
+  const text = 'Dagsorden\nUdvalg: Kystforum\nDato: 1.2.2020\n\nPUNKTER\n1. Velkomst\n2. Budget\n3a. Anlæg\n4. Eventuelt\n\n' +
+    item('1. Velkomst') + item('2. Budget') + item('3. Anlæg') + item('4. Eventuelt');
+  const m = parseText(text);
+  expect(m.items.map((i) => [i.number, i.title])).toEqual([
+    [1, 'Velkomst'],
+    [2, 'Budget'],
+    [3, 'Anlæg'],
+    [4, 'Eventuelt'],
+  ]);
+  expect(m.items[1].decision).toBe('Godkendt.');
+});
+
+describe('participant list styles', () => {
+  test.each([
+    ['Jens Hansen, Aarhus Kommune, Mette Olsen, Region Midtjylland', [['Jens Hansen', 'Aarhus Kommune', null], ['Mette Olsen', 'Region Midtjylland', null]]],
+    ['Jens Hansen (formand, Aarhus Kommune), Ib Ravn (KL), Bo Bak og Lis Lund (begge sekretariatet/ref.).', [['Jens Hansen', 'Aarhus Kommune', 'chair'], ['Ib Ravn', 'KL', null], ['Bo Bak', 'sekretariatet', 'minutes_taker'], ['Lis Lund', 'sekretariatet', 'minutes_taker']]],
+    ['Jens Hansen, Ib Ravn og Bo Bak/ref', [['Jens Hansen', null, null], ['Ib Ravn', null, null], ['Bo Bak', null, 'minutes_taker']]],
+    ['- Jens Hansen, Aarhus Kommune\n- Mette Olsen (formand), Region Midtjylland\n- Ib Ravn', [['Jens Hansen', 'Aarhus Kommune', null], ['Mette Olsen', 'Region Midtjylland', 'chair'], ['Ib Ravn', null, null]]],
+    ['Ingen', []],
+  ])('%s', (value, expected) => {
+    const got = parsePeople(value).map((p) => [p.name, p.organisation, p.role ?? null]);
+    expect(got).toEqual(expected);
+  });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UsageError, UserError } from '../errors';
 import type { Meeting } from '../minutes/model';
 import { listForums, matchForum, getOrCreateForum, ensureKnownForums, type Forum } from '../store/forums';
-import { importFiles, parseChecked, readDocumentFile, type ImportError, type ImportResult } from '../store/import';
+import { DOCUMENT_EXTENSIONS, importFiles, parseChecked, readDocumentFile, type ImportError, type ImportResult } from '../store/import';
 import { importIcs, unknownForum } from '../store/ics';
 import { getMeeting, listMeetings, planMeeting, type MeetingSummary } from '../store/meetings';
 import { isIsoTime, parseMeetingTime } from '../store/time';
@@ -85,6 +85,7 @@ export function registerMinutesCommands(program: Command): void {
         });
         if (opts.json) printJson(results);
         else for (const r of results) process.stdout.write(`${describe(r)}\n`);
+        if (!results.length) throw new UserError(`no documents found in ${files.join(', ')} (looked for ${DOCUMENT_EXTENSIONS.join(' ')})`, 'no_documents');
         const failed = results.filter((r): r is ImportError => r.result === 'error');
         if (total > PROGRESS_THRESHOLD || results.length > PROGRESS_THRESHOLD) {
           const count = (k: string) => results.filter((r) => r.result === k).length;

@@ -303,14 +303,15 @@ export async function pdfToText(data: Buffer): Promise<string> {
   }
   const out: string[] = [];
   for (const lines of pageLines) {
-    const nonBlank = lines.filter((l) => l.trim());
-    const edgeSet = new Set([...nonBlank.slice(0, 2), ...nonBlank.slice(-2)]);
-    for (const l of lines) {
+    const idx: number[] = [];
+    lines.forEach((l, k) => l.trim() && idx.push(k));
+    const edgeIdx = new Set([...idx.slice(0, 2), ...idx.slice(-2)]);
+    lines.forEach((l, k) => {
       const t = l.trim();
-      if (/^(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:af|of|\/)\s*\d{1,4})?$/i.test(t)) continue;
-      if (edgeSet.has(l) && pageLines.length >= 3 && (edgeCount.get(l.replace(/\d+/g, '#')) ?? 0) >= Math.max(3, pageLines.length * 0.5)) continue;
+      if (/^(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:af|of|\/)\s*\d{1,4})?$/i.test(t)) return;
+      if (edgeIdx.has(k) && pageLines.length >= 3 && (edgeCount.get(l.replace(/\d+/g, '#')) ?? 0) >= Math.max(3, pageLines.length * 0.5)) return;
       out.push(l);
-    }
+    });
     out.push('');
   }
   return out.join('\n');

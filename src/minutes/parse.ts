@@ -37,7 +37,7 @@ const TITLE_START_RE = /^[A-ZÆØÅÉÜÖÄ"“„'«§(]/;
 
 export function cleanTitle(t: string): string {
   let s = t.replace(/\t+/g, ' ');
-  s = s.replace(/\(\s*side\s+\d+\s*\)/gi, ' ');
+  s = s.replace(/\(\s*(?:side|s\.)\s*\d+\s*\)/gi, ' ');
   s = s.replace(/\s*(?:\.{3,}|…+|_{3,})\s*\d*\s*$/, ''); // dot leaders with page numbers
   s = s.replace(/\*\*?([^*]{1,300})\*\*?/g, '$1');
   s = collapseSpaces(s);
@@ -215,7 +215,12 @@ function alignList(lines: Line[], numbered: Array<Numbered | null>, list: ListBl
   const entries = list.entries;
   const byNum = new Map<number, number[]>();
   const byFirst = new Map<string, number[]>();
+  const byKey = new Map<string, number[]>();
   entries.forEach((e, idx) => {
+    const k = tokens(e.title).join(' ');
+    const ka = byKey.get(k) ?? [];
+    ka.push(idx);
+    byKey.set(k, ka);
     if (e.num !== null) {
       const a = byNum.get(e.num) ?? [];
       a.push(idx);
@@ -246,9 +251,12 @@ function alignList(lines: Line[], numbered: Array<Numbered | null>, list: ListBl
       }
     }
     const text = nb ? nb.title : l.text;
-    const ft = tokens(text)[0];
-    const idxs = ft ? byFirst.get(ft) : undefined;
+    const tk = tokens(text);
+    const ft = tk[0];
+    let idxs = ft ? byFirst.get(ft) : undefined;
     if (!idxs) continue;
+    // many entries share the first word: compare exact titles only (keeps this linear)
+    if (idxs.length > 24) idxs = byKey.get(tk.join(' ')) ?? [];
     for (const idx of idxs) {
       const e = entries[idx];
       const renumbered = e.num !== null && nb !== null; // numbered on both sides, different numbers (TOC 1..n, body 45..)
@@ -484,6 +492,17 @@ function parseHeader(lines: Line[], from: number, to: number, skip: Set<number>,
     }
     if (!label && l.text.length <= 40) {
       label = matchHeaderLabel(l.text);
+    }
+    if (!label) {
+      // "Mødested Rådhuset" (PDF text where label and value lost their separator)
+      const m = /^([A-ZÆØÅ][a-zæøåA-ZÆØÅ]{2,15}(?:\s+(?:og\s+)?[a-zæøå]{2,12})?)\s+([A-ZÆØÅ0-9].*)$/.exec(l.text);
+      if (m) {
+        const lb = matchHeaderLabel(m[1]);
+        if (lb && lb !== 'meeting' && lb !== 'ignore' && lb !== 'remarks') {
+          label = lb;
+          value = m[2];
+        }
+      }
     }
     if (!label) continue;
     used.add(i);
@@ -889,6 +908,35 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
         const bodyTitle = nb ? nb.title : cleanTitle(lines[line].text);
         headings.push({ line, num: nb?.num ?? e.num ?? null, title: bodyTitle || e.title });
       });
+      // numbered body headings the list missed ("3a." broke the list, or the list was cut short)
+      const have = new Set(headings.map((h) => h.line));
+      const sorted = () => headings.filter((h) => h.line >= 0).sort((a, b) => a.line - b.line);
+      let body = sorted();
+      const haveNums = new Set(headings.map((h) => h.num));
+      let inspected = 0;
+      for (let i = list.end; i < n && headings.length < MAX_ITEMS && inspected < 2000; i++) {
+        const nb = numbered[i];
+        if (!nb || !nb.strong || have.has(i) || list.lines.has(i) || haveNums.has(nb.num)) continue;
+        inspected++;
+        // neighbours by line (binary search)
+        let lo = 0;
+        let hi = body.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (body[mid].line < i) lo = mid + 1;
+          else hi = mid;
+        }
+        const prev: Heading | null = lo > 0 ? body[lo - 1] : null;
+        const next: Heading | null = lo < body.length ? body[lo] : null;
+        if (!prev || prev.num === null || nb.num <= prev.num || (next && next.num !== null && nb.num >= next.num)) continue;
+        if (!next && nb.num !== prev.num + 1) continue;
+        if (!followedByStructure(lines, i, nb.title)) continue;
+        headings.push({ line: i, num: nb.num, title: nb.title });
+        have.add(i);
+        haveNums.add(nb.num);
+        body = sorted();
+      }
+      headings.sort((a, b) => a.line - b.line);
       // entries never found in the body still are items (agenda without body for that point)
       if (headings.length < list.entries.length) {
         const have = new Set(headings.map((h) => h.num));

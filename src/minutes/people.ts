@@ -129,8 +129,11 @@ export function parsePeople(value: string): Person[] {
   if (text.length > 20000) text = text.slice(0, 20000);
   // remove leading words such as "Afbud fra", "Fraværende:"
   text = text.replace(/^(afbud\s+fra|afbud|fraværende|til stede|deltagere)\s*:?\s*/i, '');
-  if (/^(?:ingen|intet|-|–|—|n\/a)(?:\s|\.|$)/i.test(text)) return [];
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (/^(?:ingen|intet|n\/a)(?:\s|\.|$)/i.test(text) || /^[-–—]+\.?$/.test(text)) return [];
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/^\s*(?:[-–•*·▪]|\d{1,2}[.)])\s+/, '').trim())
+    .filter(Boolean);
   // one person per line when every line is short
   if (lines.length > 1 && lines.every((l) => splitTop(l).length <= 3 && l.length < 120)) {
     const out: Person[] = [];
@@ -145,11 +148,18 @@ function parseInline(text: string, singleLine: boolean): Person[] {
   const elems = splitTop(t);
   const out: Person[] = [];
   const hasParens = /\(/.test(t);
-  if (singleLine && elems.length >= 2 && isNameLike(elems[0]) && !/\(/.test(elems[0])) {
+  const head0 = elems.length ? elems[0].replace(/\s*\([^()]*\)\s*$/, '') : '';
+  if (singleLine && elems.length >= 2 && isNameLike(head0) && !/\(/.test(head0)) {
     // "Name, Organisation" or "Name, role, Organisation" (a trailing "(referent)" is a role)
-    const { name, role: r0 } = stripRoleSuffix(elems[0]);
+    const { name, role: r0 } = stripRoleSuffix(head0);
     let role = r0;
     const orgParts: string[] = [];
+    const p0 = /\(([^()]*)\)\s*$/.exec(elems[0]);
+    if (p0) {
+      const pp = parseParen(p0[1]);
+      if (pp.role) role = pp.role;
+      if (pp.org) orgParts.push(pp.org);
+    }
     const rest = elems.slice(1).map((e) => {
       const pm = /^(.*?)\s*\(([^()]*)\)\s*$/.exec(e);
       if (!pm) return e;

@@ -81,8 +81,17 @@ const MSG = {
   noIdentity: 'Vi kunne ikke se, hvem du er. Prøv igen fra Teams.',
 };
 
+const formatted = new Map<number, string>();
+/** "1. december 2026 kl. 12:00" (Copenhagen). Memoised: every card shows it, and luxon formatting is not cheap. */
 export function formatDeadline(d: Date): string {
-  return DateTime.fromJSDate(d, { zone: ZONE }).setLocale('da').toFormat("d. MMMM yyyy 'kl.' HH:mm");
+  const ms = new Date(d).getTime();
+  let s = formatted.get(ms);
+  if (s === undefined) {
+    s = DateTime.fromMillis(ms, { zone: ZONE }).setLocale('da').toFormat("d. MMMM yyyy 'kl.' HH:mm");
+    if (formatted.size > 5000) formatted.clear();
+    formatted.set(ms, s);
+  }
+  return s;
 }
 
 /** Reads a deadline: ISO with offset, or a local Copenhagen time without one. */
@@ -568,6 +577,8 @@ export async function closeProcedure(ctx: ProcedureCtx, actor: Actor, procedureI
     ]);
     await recordDecisions(tx, p, result);
     await repo.supersedeJobs(tx, procedureId, ['close', 'remind'], now, 'closed');
+    // handled invoke ids are only needed while votes can arrive; the events keep each vote's invoke id
+    await tx.query('delete from procedure_invokes where procedure_id = $1', [procedureId]);
     await repo.audit(tx, actorId(actor), 'procedure.closed', procedureId, {
       mode,
       items: result.items.map((i) => ({ number: i.number, outcome: i.outcome, for: i.for, against: i.against, abstain: i.abstain, meeting: i.meeting })),

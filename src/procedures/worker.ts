@@ -126,7 +126,9 @@ export class ProcedureWorker {
         // done first, in its own statement: a vote committing after this point schedules a new refresh
         await repo.finishJob(db, job.id, this.ctx.now(), 'refreshed');
         await db.transaction(async (tx) => {
-          const p = await repo.getProcedure(tx, job.procedure_id);
+          // FOR SHARE: a close (FOR UPDATE) waits for this refresh, or this refresh sees it closed; a stale open card
+          // can never overwrite the result card
+          const p = await repo.getProcedure(tx, job.procedure_id, 'share');
           if (p && p.status === 'open') await this.ctx.hooks?.publish?.(tx, { type: 'progress', procedureId: job.procedure_id });
         });
         return 'refreshed';

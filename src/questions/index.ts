@@ -432,12 +432,11 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
 
 /** Names the user capitalised (places, offers, people) must appear in the answer or the item's title. */
 function entitiesStated(u: Understood, groups: TermGroup[], text: string): boolean {
-  const fw = tokenize(text).map(skel).join(' ');
   const names = [...u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase()));
   for (const n of names) {
     const g = groups.find((x) => x.token === n);
     if (!g || g.numeric) continue;
-    if (!groupMatchText(g, fw)) return false;
+    if (!groupMatchText(g, text)) return false;
   }
   return true;
 }

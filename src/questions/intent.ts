@@ -56,7 +56,7 @@ const INTENT_WORDS = new Set(
     'punkter punkterne punkt punktet item items emner topics topic ' +
     'naste kommende next upcoming sidste seneste forrige last latest previous recent foregaende ' +
     'hvornar nar when hvilke hvilken hvilket which what who whom how hvem hvad ' +
-    'skete sket handlede discuss discussed droftet behandlet ' +
+    'skete sket ske handlede discuss discussed droftet behandlet ' +
     'mente sagde say said gik going went ' +
     'igen again der there ' +
     'kan du fortalle fortael fortaelle sig mig os info information oplysninger gerne vide know want ved ' +
@@ -66,7 +66,7 @@ const INTENT_WORDS = new Set(
 );
 
 /** Verbs of holding a meeting: not topic words for questions about a meeting, but they are for facts ("hvor afholdes døgnseminaret"). */
-const MEETING_VERBS = new Set('held hold holde holdt afholdt afholdes holdes afholdtes foregik foregar skete sket'.split(' '));
+const MEETING_VERBS = new Set('held hold holde holdt afholdt afholdes holdes afholdtes foregik foregar'.split(' '));
 const MEETING_NOUNS = new Set('mode moder modet moderne meeting meetings'.split(' '));
 
 /** Topic words that should not be dropped even though a meeting word resembles them. */

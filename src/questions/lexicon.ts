@@ -270,7 +270,8 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
         // typos keep the first letter; short words allow one slip
         const maxD = t.length <= 4 ? 0 : t.length <= 6 ? 1 : t.length <= 9 ? 2 : 3;
         if (f.skel[0] !== t[0]) continue;
-        if (d <= maxD) add([f], d === 1 ? 0.9 : 0.8, 'fuzzy');
+        if (stem(f.skel) === stem(t)) add([f], 1, 'fuzzy'); // the same word inflected ("tilbudsportal" → "tilbudsportalen")
+        else if (d <= maxD) add([f], d === 1 ? 0.9 : 0.8, 'fuzzy');
         else if (stem(f.skel) === stem(t) || (f.skel.startsWith(stem(t)) && stem(t).length >= 5)) add([f], 0.85, 'fuzzy');
       }
       // compound split: both halves known ("takststigning" when only "takst" and "stigning" occur)
@@ -293,6 +294,8 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
       if (real && !r.word.includes(stem(real))) continue;
       // the word as the last part of a compound is a strong hint (stigning → takststigning), as first part weaker
       const pos = r.skel.indexOf(t);
+      // a compound part starts the word or leaves a real word before it ("halvårlige", not "særlig")
+      if (pos > 0 && pos < 3) continue;
       const w = pos > 0 && pos + t.length >= r.skel.length - 4 ? 0.75 : pos === 0 ? 0.7 : 0.55;
       add([r], w, 'infix');
     }

@@ -102,6 +102,7 @@ interface FieldWords {
   realStems: Set<string>;
   /** The folded words joined by spaces, for compound (substring) checks. */
   joined: string;
+  realJoined: string;
 }
 
 function fieldWords(text: string | null | undefined): FieldWords {
@@ -114,6 +115,7 @@ function fieldWords(text: string | null | undefined): FieldWords {
     real: new Set(realWords),
     realStems: new Set(realWords.map(stem)),
     joined: ` ${words.join(' ')} `,
+    realJoined: ` ${realWords.join(' ')} `,
   };
 }
 
@@ -136,7 +138,7 @@ export function groupMatch(g: TermGroup, fw: FieldWords): number {
       best = a.weight;
       continue;
     }
-    if (a.skel.length >= 5 && a.weight * 0.8 > best && fw.joined.includes(stem(a.skel))) best = a.weight * 0.8;
+    if (a.skel.length >= 5 && a.weight * 0.8 > best && (g.strict ? fw.realJoined.includes(stem(a.word)) : fw.joined.includes(stem(a.skel)))) best = a.weight * 0.8;
   }
   return best;
 }
@@ -370,7 +372,7 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
     if (c.s.header && !parts.includes(`${c.s.header}:`)) parts.push(`${c.s.header}:`);
     parts.push(c.s.text);
   }
-  const near = new Set(chosen.flatMap((c) => [c.s.index - 2, c.s.index - 1, c.s.index, c.s.index + 1, c.s.index + 2]));
+  const near = new Set(chosen.flatMap((c) => [-4, -3, -2, -1, 0, 1, 2].map((d) => c.s.index + d)));
   const context = sents.filter((x) => near.has(x.index)).map((x) => x.text).join(' ');
   return { text: parts.join(' '), coverage: top.cov, context };
 }
