@@ -42,6 +42,16 @@ const CHOICES = ['for', 'against', 'abstain', 'meeting'] as const;
 const SECRETARY = 'aad-bench-secretary';
 const ROOT = path.join(__dirname, '..');
 
+/** CPU time (user + system, ms) a process has used, from /proc (Linux). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const f = require('fs').readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
 const log = (...a: unknown[]) => process.stderr.write(`${a.map(String).join(' ')}\n`);
 
 interface Instance {
@@ -215,6 +225,7 @@ async function main() {
         }
       }
     };
+    const cpuBefore = instances.map((i) => cpuMs(i.child.pid));
     const wallStart = performance.now();
     await Promise.all(
       Array.from({ length: Math.min(CONCURRENCY, sessions.length) }, async () => {
@@ -225,6 +236,8 @@ async function main() {
       }),
     );
     const wallMs = performance.now() - wallStart;
+    const cpuAfter = instances.map((i) => cpuMs(i.child.pid));
+    const serverCpuMs = CRASH ? NaN : cpuAfter[0] - cpuBefore[0] + (cpuAfter[1] - cpuBefore[1]);
     if (CRASH) {
       log('restarting instance B');
       instances[1] = await spawnInstance('B', databaseUrl);
@@ -237,6 +250,8 @@ async function main() {
       transientFailures: failures,
       wallMs: Math.round(wallMs),
       invokesPerSecond: Math.round((acked.length / wallMs) * 1000),
+      serverCpuMsPerInvoke: Number.isNaN(serverCpuMs) ? null : Number((serverCpuMs / acked.length).toFixed(1)),
+      loadAverage: require('os').loadavg()[0].toFixed(1),
       latencyMs: {
         p50: Math.round(pct(latencies, 50)),
         p95: Math.round(pct(latencies, 95)),

@@ -232,6 +232,50 @@ describe('PDF input', () => {
     expect(m.items.every((i) => i.decision === null && i.outcome === null)).toBe(true);
   });
 
+  test('a multi-page PDF with a two-column header and section labels at page breaks', async () => {
+    const data = await new Promise<Buffer>((resolve, reject) => {
+      const doc = new PDFDocument({ size: 'A4', margin: 50 });
+      const chunks: Buffer[] = [];
+      doc.on('data', (c: Buffer) => chunks.push(c));
+      doc.on('end', () => resolve(Buffer.concat(chunks)));
+      doc.on('error', reject);
+      doc.font('Helvetica-Bold').fontSize(16).text('Referat', 50, 50);
+      doc.font('Helvetica').fontSize(11);
+      let y = 90;
+      for (const [l, v] of [['Udvalg', FORUM], ['Mødedato', '04.02.2020'], ['Mødetidspunkt', '16:00 - 18:30'], ['Mødested', 'Mødelokale 3, Naturcentret']]) {
+        doc.text(l, 50, y);
+        doc.text(v, 200, y);
+        y += 18;
+      }
+      y += 20;
+      for (let k = 1; k <= 12; k++) {
+        if (y > 700) {
+          doc.addPage();
+          y = 50;
+        }
+        doc.font('Helvetica-Bold').text(`${k}. Sag nummer ${k} om vandløb`, 50, y, { width: 400 });
+        y = doc.y + 8;
+        doc.font('Helvetica').text('Sagsfremstilling', 50, y);
+        y = doc.y + 4;
+        doc.text('Sekretariatet har udarbejdet et notat om sagen. Teksten er lang nok til at blive brudt over flere linjer i dokumentet.', 50, y, { width: 450 });
+        y = doc.y + 8;
+        doc.text('Beslutning', 50, y);
+        y = doc.y + 4;
+        doc.text(k % 2 ? 'Godkendt.' : 'Taget til efterretning.', 50, y);
+        y = doc.y + 16;
+      }
+      doc.end();
+    });
+    const m = await parseDocument({ data, fileName: 'referat.pdf' });
+    expect(m.forum).toBe(FORUM);
+    expect(m.start).toBe('2020-02-04T16:00:00+01:00');
+    expect(m.end).toBe('2020-02-04T18:30:00+01:00');
+    expect(m.location).toBe('Mødelokale 3, Naturcentret');
+    expect(m.items).toHaveLength(12);
+    expect(m.items[11].title).toBe('Sag nummer 12 om vandløb');
+    expect(m.items.map((i) => i.outcome)).toEqual(Array.from({ length: 12 }, (_, k) => (k % 2 ? 'noted' : 'approved')));
+  });
+
   test('a damaged PDF is a clear user error', async () => {
     jest.spyOn(console, 'warn').mockImplementation(() => undefined); // pdf.js reports its repair attempts
     const data = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 0x41)]);

@@ -45,11 +45,12 @@ export interface WorkerOptions {
 function conversationWindows(): Window[] {
   return CONVERSATION_WINDOWS.map((w) => ({ limit: w.limit, ms: w.ms + (w.ms <= 2_000 ? 60 : 200) }));
 }
-function tenantWindows(perSecond: number): Window[] {
-  // never more than `perSecond` in any second (plus a 3% margin for arrival jitter), spread in tenths of a
-  // second rather than one burst, with room to catch up when a busy event loop fired a timer late
+function tenantWindows(perSecond: number, instances = 1): Window[] {
+  // never more than `perSecond` in any second (plus a 2% margin for arrival jitter, and 2% more per other
+  // instance, whose jitter adds up with ours), spread in tenths of a second rather than one burst, with
+  // room to catch up when a busy event loop fired a timer late
   return [
-    { limit: perSecond, ms: 1_030 },
+    { limit: perSecond, ms: 1_020 + 20 * Math.max(0, instances - 1) },
     { limit: Math.max(1, Math.ceil(perSecond / 10)), ms: 100 },
   ];
 }
@@ -231,7 +232,7 @@ export class DeliveryWorker {
     const share = Math.max(1, Math.floor(this.tenantRate / this.liveWorkers));
     return [
       { key: `c:${row.conversationId}`, windows: conversationWindows() },
-      { key: `t:${row.tenantId ?? '-'}`, windows: tenantWindows(share) },
+      { key: `t:${row.tenantId ?? '-'}`, windows: tenantWindows(share, this.liveWorkers) },
     ];
   }
 

@@ -5,6 +5,7 @@
  */
 import * as cheerio from 'cheerio';
 import { UserError } from '../errors';
+import { matchSectionLabel } from './labels';
 import type { DocumentFormat } from './model';
 
 export const MAX_TEXT_BYTES = 10 * 1024 * 1024;
@@ -309,7 +310,14 @@ export async function pdfToText(data: Buffer): Promise<string> {
     lines.forEach((l, k) => {
       const t = l.trim();
       if (/^(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:af|of|\/)\s*\d{1,4})?$/i.test(t)) return;
-      if (edgeIdx.has(k) && pageLines.length >= 3 && (edgeCount.get(l.replace(/\d+/g, '#')) ?? 0) >= Math.max(3, pageLines.length * 0.5)) return;
+      if (
+        edgeIdx.has(k) &&
+        pageLines.length >= 3 &&
+        (edgeCount.get(l.replace(/\d+/g, '#')) ?? 0) >= Math.max(3, pageLines.length * 0.6) &&
+        !matchSectionLabel(t) &&
+        !/^\d{1,3}\s*[.)]\s/.test(t)
+      )
+        return;
       out.push(l);
     });
     out.push('');

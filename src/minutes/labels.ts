@@ -169,23 +169,28 @@ export type HeaderField =
   | 'ignore';
 
 export const HEADER_LABELS: Record<HeaderField, string[]> = {
-  forum: ['udvalg', 'forum', 'mødeforum', 'organ', 'bestyrelse', 'styregruppe', 'råd', 'udvalg/forum', 'kreds', 'navn på udvalg', 'committee'],
-  meeting: ['møde', 'mødetitel', 'titel', 'mødenavn', 'meeting', 'mødetype'],
-  location: ['sted', 'mødested', 'lokation', 'lokale', 'mødelokale', 'adresse', 'location', 'placering', 'mødeadresse', 'hvor'],
+  forum: ['udvalg', 'forum', 'mødeforum', 'organ', 'bestyrelse', 'styregruppe', 'råd', 'udvalg/forum', 'kreds', 'navn på udvalg', 'committee', 'gruppe', 'netværk', 'mødegruppe', 'komité', 'board'],
+  meeting: ['møde', 'mødetitel', 'titel', 'mødenavn', 'meeting', 'emne', 'mødeemne', 'vedr', 'vedrørende', 'angående', 'subject'],
+  location: ['sted', 'mødested', 'place', 'venue', 'where', 'lokation', 'lokale', 'mødelokale', 'adresse', 'location', 'placering', 'mødeadresse', 'hvor', 'mødelokation', 'sted for mødet', 'mødesal'],
   dateplace: ['tid og sted', 'dato og sted', 'tidspunkt og sted', 'sted og tid', 'mødetid og sted', 'tid og mødested'],
-  date: ['dato', 'mødedato', 'tid', 'tidspunkt', 'dato og tid', 'dato og tidspunkt', 'mødetid', 'afholdt', 'afholdes', 'date', 'dag', 'mødedag', 'dato/tid', 'hvornår'],
-  time: ['mødetidspunkt', 'klokkeslæt', 'kl', 'mødestart', 'tidsrum'],
+  date: [
+    'dato', 'mødedato', 'tid', 'tidspunkt', 'dato og tid', 'dato og tidspunkt', 'mødetid', 'afholdt', 'afholdes', 'date', 'dag', 'mødedag', 'dato/tid', 'hvornår',
+    'møde den', 'mødet afholdes', 'afholdt den', 'afholdes den', 'tid og dato', 'mødedato og tid', 'mødedato og -tid', 'mødedato og tidspunkt', 'dato og klokkeslæt',
+    'dato for mødet', 'tidspunkt for mødet', 'mødedato/tid', 'mødedato/-tid', 'meeting date',
+  ],
+  time: ['mødetidspunkt', 'klokkeslæt', 'kl', 'mødestart', 'tidsrum', 'time', 'mødetid kl'],
   start: ['starttidspunkt', 'start', 'starttid', 'begyndelse', 'mødestart kl', 'fra'],
   end: ['sluttidspunkt', 'slut', 'sluttid', 'mødeslut', 'afsluttet', 'til', 'mødet sluttede', 'mødet slut'],
   participants: [
     'deltagere', 'til stede', 'tilstede', 'medlemmer', 'fremmødte', 'mødedeltagere', 'deltog', 'deltager',
     'tilstedeværende', 'deltagere i mødet', 'til stede var', 'øvrige deltagere', 'desuden deltog', 'gæster', 'inviterede',
+    'participants', 'attendees', 'present', 'deltagerliste', 'mødedeltagere', 'indbudte',
   ],
-  absent: ['afbud', 'fraværende', 'fravær', 'ikke til stede', 'afbud fra', 'meldt afbud', 'forfald', 'fraværende medlemmer'],
+  absent: ['afbud', 'fraværende', 'fravær', 'ikke til stede', 'afbud fra', 'meldt afbud', 'forfald', 'fraværende medlemmer', 'apologies', 'absent', 'afbud/fraværende'],
   remarks: ['bemærkninger', 'bemærkning', 'note', 'noter', 'kommentarer'],
   chair: ['formand', 'mødeleder', 'ordstyrer', 'forperson', 'mødeformand'],
   minutesTaker: ['referent', 'ref', 'referat ved', 'referatfører', 'protokolfører'],
-  ignore: ['udgivet', 'hent som fil', 'sagsnr./dok.nr', 'sagsnr', 'dok.nr', 'journalnr', 'publiceret', 'opdateret', 'side', 'print', 'download'],
+  ignore: ['mødeform', 'mødetype', 'mødeart', 'tovholder', 'mødeindkalder', 'indkaldt af', 'udsendt', 'dato for udsendelse', 'udgivet', 'hent som fil', 'sagsnr./dok.nr', 'sagsnr', 'dok.nr', 'journalnr', 'publiceret', 'opdateret', 'side', 'print', 'download'],
 };
 
 const HEADER_INDEX = new Map<string, HeaderField>();
@@ -209,7 +214,15 @@ function matchHeaderLabelUncached(text: string): HeaderField | null {
   const t = text.replace(/^#+\s*/, '').trim();
   if (!t || t.length > 40) return null;
   // a single-letter typo in a 3-letter word would be too loose: only exact for short labels
-  return lookupLabel(HEADER_INDEX, t, true);
+  const r = lookupLabel(HEADER_INDEX, t, true);
+  if (r) return r;
+  // "Deltagere fra kommunerne", "Til stede for regionen", "Afbud fra": a people label with a qualifier
+  const q = /^(.{4,20}?)\s+(?:fra|for|i|fra\s+de|af)\s+\S.*$/i.exec(t);
+  if (q) {
+    const r2 = lookupLabel(HEADER_INDEX, q[1], false);
+    if (r2 === 'participants' || r2 === 'absent') return r2;
+  }
+  return null;
 }
 
 /** Words that head the agenda list. */
@@ -249,5 +262,28 @@ export const FLAT_SECTION_TOKENS = [
   'Resumé', 'Resume', 'Baggrund', 'Sagsfremstilling', 'Indstilling', 'Beslutning', 'Referat', 'Bilag',
   'Sagens kerne', 'Fraværende', 'RESUMÉ', 'BAGGRUND', 'SAGSFREMSTILLING', 'INDSTILLING', 'BESLUTNING', 'REFERAT', 'BILAG',
 ];
+
+/**
+ * Bodies that appear in compound meeting words ("styregruppemøde for X", "bestyrelsesmøde i X"): the
+ * forum a reader would name is the body in its definite form, "Styregruppen for X".
+ */
+export const MEETING_BODIES: Record<string, string> = {
+  styregruppe: 'Styregruppen',
+  bestyrelse: 'Bestyrelsen',
+  arbejdsgruppe: 'Arbejdsgruppen',
+  følgegruppe: 'Følgegruppen',
+  projektgruppe: 'Projektgruppen',
+  koordinationsgruppe: 'Koordinationsgruppen',
+  referencegruppe: 'Referencegruppen',
+  styringsgruppe: 'Styringsgruppen',
+  styrekomité: 'Styrekomitéen',
+  netværk: 'Netværket',
+  repræsentantskab: 'Repræsentantskabet',
+  direktion: 'Direktionen',
+  direktørkreds: 'Direktørkredsen',
+  kontaktudvalg: 'Kontaktudvalget',
+  følgeudvalg: 'Følgeudvalget',
+  partnerskab: 'Partnerskabet',
+};
 
 export { fold };

@@ -2,7 +2,8 @@
  * Turns normalised text into lines the parser can reason about: markdown link syntax, HTML remnants
  * (boxed `<ol>` lists), separators and flattened headers/items are undone here.
  */
-import { FLAT_HEADER_TOKENS, FLAT_SECTION_TOKENS } from './labels';
+import { findDates } from './dates';
+import { FLAT_HEADER_TOKENS, FLAT_SECTION_TOKENS, matchSectionLabel } from './labels';
 import { normalizeText } from './text';
 
 export const MAX_LINES = 120000;
@@ -140,9 +141,14 @@ function splitInlineLabels(line: string): string[] | null {
   const cuts: number[] = [];
   for (const m of line.matchAll(INLINE_LABEL_RE)) cuts.push(m.index!);
   if (cuts.length < 2) return null;
-  // the first label must start the line (after bullets/spaces), otherwise this is running text
-  if (line.slice(0, cuts[0]).replace(/[\s|·•–-]+/g, '') !== '') return null;
+  // the first label must start the line (after bullets/spaces), otherwise this is running text; a short
+  // title before it counts when it ends in a separator ("Referat – Netværket – Mødedato: … – Sted: …")
+  const lead = line.slice(0, cuts[0]);
   const out: string[] = [];
+  if (lead.replace(/[\s|·•–-]+/g, '') !== '') {
+    if (cuts.length < 2 || lead.length > 160 || !/\s[|·•–—-]\s*$/.test(lead)) return null;
+    out.push(lead.replace(/[\s|·•–—-]+$/, '').trim());
+  }
   for (let i = 0; i < cuts.length; i++) {
     const seg = line.slice(cuts[i], i + 1 < cuts.length ? cuts[i + 1] : line.length).replace(/[\s|·•–,;-]+$/, '').trim();
     if (seg) out.push(seg);
@@ -219,5 +225,64 @@ export function toLines(input: string): Line[] {
     }
     push(line, level);
   }
+  dropPageFurniture(out);
   return out;
+}
+
+const PAGE_LINE_RE = /^(?:(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|\/)\s*\d{1,4})?|\d{1,4}\s*(?:af|of)\s*\d{1,4}|-\s*\d{1,4}\s*-)$/i;
+const PAGE_TAIL_RE = /(?:^|\s)(?:side|page)\s*\d{1,4}\s*(?:af|of|\/)\s*\d{1,4}$/i;
+const HEADER_ZONE = 15;
+
+/**
+ * Page furniture from PDF/Word conversions: page numbers ("Side 2 af 7"), running footers that end with
+ * one, and running headers repeated next to the page breaks or on many pages ("Økonomiudvalget, 05.03.2015").
+ * The first occurrence in the document's header zone is kept (it may be the only place the date is written).
+ */
+function dropPageFurniture(lines: Line[]): void {
+  const norm = (t: string) => t.toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ');
+  const nonBlank: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (lines[i].text) nonBlank.push(i);
+  if (nonBlank.length < 8) return;
+  const rank = new Map<number, number>();
+  nonBlank.forEach((i, r) => rank.set(i, r));
+  const isPage = (t: string) => t.length <= 80 && (PAGE_LINE_RE.test(t) || PAGE_TAIL_RE.test(t));
+  const pageRanks: number[] = [];
+  const counts = new Map<string, number>();
+  for (const [r, i] of nonBlank.entries()) {
+    const t = lines[i].text;
+    if (isPage(t)) pageRanks.push(r);
+    if (t.length <= 160) counts.set(norm(t), (counts.get(norm(t)) ?? 0) + 1);
+  }
+  const nearPage = (r: number) => {
+    // binary search for the nearest page marker
+    let lo = 0;
+    let hi = pageRanks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pageRanks[mid] < r) lo = mid + 1;
+      else hi = mid;
+    }
+    const d1 = lo < pageRanks.length ? pageRanks[lo] - r : Infinity;
+    const d2 = lo > 0 ? r - pageRanks[lo - 1] : Infinity;
+    return Math.min(d1, d2) <= 3;
+  };
+  const seen = new Set<string>();
+  for (const [r, i] of nonBlank.entries()) {
+    const t = lines[i].text;
+    if (t.length > 160) continue;
+    const k = norm(t);
+    const first = !seen.has(k);
+    seen.add(k);
+    const keepFirst = first && r < HEADER_ZONE;
+    let drop = false;
+    if (isPage(t)) drop = !keepFirst || PAGE_LINE_RE.test(t);
+    else {
+      const c = counts.get(k) ?? 0;
+      if (c >= 2 && !keepFirst && t.length >= 6 && !matchSectionLabel(t) && !/^\d{1,3}\s*[.)]\s/.test(t)) {
+        if (pageRanks.length && nearPage(r)) drop = true;
+        else if (c >= 3 && findDates(t).length && t.length <= 100) drop = true;
+      }
+    }
+    if (drop) lines[i] = { raw: '', text: '', level: 0 };
+  }
 }

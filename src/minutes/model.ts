@@ -22,6 +22,8 @@ export type Person = z.infer<typeof Person>;
 
 export const Item = z.object({
   number: z.number().int(),
+  /** the number as written when it has a letter ("3a"); absent otherwise */
+  label: z.string().optional(),
   title: z.string().min(1),
   /** Case presentation: resumé, baggrund, sagsfremstilling, joined in document order. */
   background: z.string().nullable(),

@@ -6,7 +6,7 @@
  */
 import { UserError } from '../errors';
 import { danishDate, dateTimeEnd, findDates, findTimes, formatDate, formatLocal, withYear, type DateHit, type HM, type YMD } from './dates';
-import { type HeaderField, isListHeader, isWeakBackgroundLabel, matchHeaderLabel, matchSectionLabel, type SectionKind } from './labels';
+import { type HeaderField, isListHeader, MEETING_BODIES, isWeakBackgroundLabel, matchHeaderLabel, matchSectionLabel, type SectionKind } from './labels';
 import { type Line, toLines } from './lines';
 import type { Item, Meeting, Person } from './model';
 import { classifyOutcome } from './outcome';
@@ -25,15 +25,45 @@ export interface ParseOptions {
 
 export interface Numbered {
   num: number;
+  /** letter suffix as 1, 2, … ("3a." → 1); 0 when there is none */
+  sub?: number;
   title: string;
   /** "1." / "1)" / "Punkt 1" (true) versus a bare "1 Title" (false) */
   strong: boolean;
 }
 
-const PREFIX_NUM_RE = /^(?:dagsordens)?(?:punkt|pkt\.?|sag(?:\s*nr\.?)?|ad\s+(?:pkt\.?|punkt)|ad\.?)\s*(\d{1,3})\b\s*[.:)\-–]?\s*(.*)$/i;
-const DOT_NUM_RE = /^(\d{1,3})\s*([.)])(\s*)(.+)$/;
+/** Ordering of two item numbers: 1 for the next one ("2" → "3", "3a" → "3b", "3" → "3a"), ≤ 0 when not after. */
+export function numStep(p: { num: number | null; sub?: number }, c: { num: number | null; sub?: number }): number {
+  if (p.num === null || c.num === null) return 0;
+  if (c.num === p.num) return (c.sub ?? 0) > (p.sub ?? 0) ? 1 : 0;
+  return c.num - p.num;
+}
+
+export function numKey(h: { num: number | null; sub?: number }): string {
+  return `${h.num}:${h.sub ?? 0}`;
+}
+
+const PREFIX_NUM_RE = /^(?:dagsordens)?(?:item|punkt(?:\s*nr\.?)?|pkt\.?(?:\s*nr\.?)?|sag(?:\s*nr\.?)?|nr\.|ad\.?\s*(?:pkt\.?|punkt)?)\s*(\d{1,3})([a-h])?\b\s*[.:)\-–]?\s*(.*)$/i;
+const DOT_NUM_RE = /^(\d{1,3})([a-h])?\s*(\.0\.?(?=\s)|[.):]|\s[-–](?=\s))(\s*)(.+)$/;
 const BARE_NUM_RE = /^(\d{1,3})\s+([A-ZÆØÅ].+)$/;
+const ROMAN_RE = /^(X{0,2}(?:IX|IV|V?I{0,3}))\s*[.)]\s+(.+)$/;
 const TITLE_START_RE = /^[A-ZÆØÅÉÜÖÄ"“„'«§(]/;
+const ROMAN_VALUE: Record<string, number> = { I: 1, V: 5, X: 10 };
+
+function romanValue(s: string): number {
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const a = ROMAN_VALUE[s[i]];
+    const b = i + 1 < s.length ? ROMAN_VALUE[s[i + 1]] : 0;
+    v += a < b ? -a : a;
+  }
+  return v;
+}
+
+const subOf = (letter: string | undefined): number => (letter ? letter.toLowerCase().charCodeAt(0) - 96 : 0);
+
+/** Access status markers that portals put around a title: "(Åben)", "Lukket punkt", "- Åbent punkt". */
+const STATUS_MARK_RE = /^\s*\((?:åben|åbent|lukket)(?:\s+(?:punkt|sag))?\)\s*|\s*(?:\(|[-–]\s*)(?:åben|åbent|lukket)(?:\s+(?:punkt|sag))?\)?\s*$/i;
 
 export function cleanTitle(t: string): string {
   let s = t.replace(/\t+/g, ' ');
@@ -41,42 +71,51 @@ export function cleanTitle(t: string): string {
   s = s.replace(/\s*(?:\.{3,}|…+|_{3,})\s*\d*\s*$/, ''); // dot leaders with page numbers
   s = s.replace(/\*\*?([^*]{1,300})\*\*?/g, '$1');
   s = collapseSpaces(s);
+  s = s.replace(STATUS_MARK_RE, '');
   s = s.replace(/[\s:;,]+$/, '');
   return s;
 }
 
-const TABLE_NUM_RE = /^(\d{1,3})\s*[.)]?\t+([^\t]+)/;
+const TABLE_NUM_RE = /^(\d{1,3})([a-h])?\s*[.)]?\t+([^\t]+)/;
 
 export function parseNumbered(text: string, raw?: string): Numbered | null {
   // a table row: "1.<TAB>Godkendelse af dagsorden<TAB>3"
   if (raw && raw.indexOf('\t') > 0) {
     const tm = TABLE_NUM_RE.exec(stripBullet(raw));
     if (tm) {
-      const title = cleanTitle(tm[2]);
-      if (title && TITLE_START_RE.test(title) && !/^\d/.test(title)) return { num: +tm[1], title, strong: true };
+      const title = cleanTitle(tm[3]);
+      if (title && TITLE_START_RE.test(title) && !/^\d/.test(title)) return { num: +tm[1], sub: subOf(tm[2]), title, strong: true };
     }
   }
   const t = stripBullet(text);
   if (!t || t.length > 320) return null;
   let m = PREFIX_NUM_RE.exec(t);
   if (m) {
-    const title = cleanTitle(m[2]);
-    return { num: +m[1], title, strong: true };
+    const title = cleanTitle(m[3]);
+    return { num: +m[1], sub: subOf(m[2]), title, strong: true };
   }
   m = DOT_NUM_RE.exec(t);
   if (m) {
-    const rest = raw && raw.indexOf('\t') > 0 ? (stripBullet(raw).replace(/^\d{1,3}\s*[.)]\s*/, '').split('\t').find((c) => c.trim()) ?? m[4]).trim() : m[4];
+    const rest = raw && raw.indexOf('\t') > 0 ? (stripBullet(raw).replace(/^\d{1,3}[a-h]?\s*(?:[.):]|\.0\.?)\s*/, '').split('\t').find((c) => c.trim()) ?? m[5]).trim() : m[5];
     if (/^\d/.test(rest)) return null; // "1.1", "2.085"
     if (!TITLE_START_RE.test(rest)) return null;
+    if (m[3] === ':' && !m[4]) return null; // "10:30"
+    const dash = /[-–]/.test(m[3]);
+    if (dash && m[2]) return null; // "2f - Holger case.pdf" in an attachment list
     const title = cleanTitle(rest);
     if (!title) return null;
-    return { num: +m[1], title, strong: true };
+    return { num: +m[1], sub: subOf(m[2]), title, strong: !dash && !(m[2] && /^[-–•*·]/.test(text)) };
+  }
+  m = ROMAN_RE.exec(t);
+  if (m && m[1] && TITLE_START_RE.test(m[2])) {
+    const title = cleanTitle(m[2]);
+    if (title) return { num: romanValue(m[1]), sub: 0, title, strong: true };
   }
   m = BARE_NUM_RE.exec(t);
   if (m && !/\t/.test(text)) {
     const title = cleanTitle(m[2]);
     if (!title || /^\d/.test(title)) return null;
-    return { num: +m[1], title, strong: false };
+    return { num: +m[1], sub: 0, title, strong: false };
   }
   return null;
 }
@@ -86,6 +125,7 @@ export function parseNumbered(text: string, raw?: string): Numbered | null {
 
 interface Entry {
   num: number | null;
+  sub?: number;
   title: string;
   line: number;
 }
@@ -148,9 +188,9 @@ function findList(lines: Line[], numbered: Array<Numbered | null>): ListBlock | 
     const a = numbered[i];
     if (!a || !a.strong || !a.title) continue;
     // dense run starting here
-    const entries: Entry[] = [{ num: a.num, title: a.title, line: i }];
+    const entries: Entry[] = [{ num: a.num, sub: a.sub, title: a.title, line: i }];
     const set = new Set<number>([i]);
-    let prevNum = a.num;
+    let prev: { num: number; sub?: number } = a;
     let k = i;
     let last = i;
     for (;;) {
@@ -160,16 +200,18 @@ function findList(lines: Line[], numbered: Array<Numbered | null>): ListBlock | 
       if (!numbered[j] && lines[j].text.length <= 60 && !/[.]$/.test(lines[j].text) && !matchSectionLabel(lines[j].text)) {
         const j2 = nextNonBlank(lines, j, 3);
         const b2 = j2 > 0 ? numbered[j2] : null;
-        if (b2 && b2.strong && b2.num > prevNum && b2.num <= prevNum + 3) {
+        const st2 = b2 ? numStep(prev, b2) : 0;
+        if (b2 && b2.strong && st2 > 0 && st2 <= 3) {
           set.add(j);
           j = j2;
         }
       }
       const b = numbered[j];
-      if (!b || !b.strong || b.num <= prevNum || b.num > prevNum + 3 || !b.title || entries.length >= MAX_ITEMS) break;
-      entries.push({ num: b.num, title: b.title, line: j });
+      const st = b ? numStep(prev, b) : 0;
+      if (!b || !b.strong || st <= 0 || st > 3 || !b.title || entries.length >= MAX_ITEMS) break;
+      entries.push({ num: b.num, sub: b.sub, title: b.title, line: j });
       set.add(j);
-      prevNum = b.num;
+      prev = b;
       last = j;
       k = j;
     }
@@ -328,11 +370,14 @@ function bestChain(cands: Cand[], m: number): Map<number, number> {
 interface Heading {
   line: number;
   num: number | null;
+  sub?: number;
+  /** a programme slot's times ("10.15 – 11.00") */
+  slot?: { start: HM; end: HM | null };
   title: string;
 }
 
 function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: number, skip: Set<number>): Heading[] {
-  const cands: Array<{ line: number; num: number; title: string; score: number }> = [];
+  const cands: Array<{ line: number; num: number; sub?: number; title: string; score: number }> = [];
   for (let i = from; i < lines.length; i++) {
     const nb = numbered[i];
     if (!nb || skip.has(i) || !nb.title) continue;
@@ -345,7 +390,7 @@ function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: nu
     if (/[.,;]$/.test(nb.title) && nb.title.length > 60) score -= 1;
     const nx = nextNonBlank(lines, i, 2);
     if (nx > 0 && numbered[nx] && numbered[nx]!.num === nb.num + 1 && !lines[i].level) score -= 0.7;
-    cands.push({ line: i, num: nb.num, title: nb.title, score });
+    cands.push({ line: i, num: nb.num, sub: nb.sub, title: nb.title, score });
     if (cands.length >= 3000) break;
   }
   if (!cands.length) return [];
@@ -356,7 +401,7 @@ function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: nu
     const start = cands[c].num === 1 ? 1 : cands[c].num <= 3 ? 0.3 : 0;
     best[c] = cands[c].score + start;
     for (let p = Math.max(0, c - WINDOW); p < c; p++) {
-      const step = cands[c].num - cands[p].num;
+      const step = numStep(cands[p], cands[c]);
       if (step <= 0) continue;
       const trans = step === 1 ? 2 : step <= 3 ? 0 : -3;
       const v = best[p] + cands[c].score + trans;
@@ -370,7 +415,7 @@ function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: nu
   for (let c = 1; c < cands.length; c++) if (best[c] > best[top]) top = c;
   if (best[top] < 2.5) return [];
   const chain: Heading[] = [];
-  for (let c = top; c >= 0; c = back[c]) chain.push({ line: cands[c].line, num: cands[c].num, title: cands[c].title });
+  for (let c = top; c >= 0; c = back[c]) chain.push({ line: cands[c].line, num: cands[c].num, sub: cands[c].sub, title: cands[c].title });
   chain.reverse();
   return chain;
 }
@@ -414,6 +459,36 @@ function unnumberedHeadings(lines: Line[], from: number, skip: Set<number>): Hea
     }
   }
   return out;
+}
+
+const TIME_SLOT_RE = /^(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})(?:\s*(?:-|–|—|til)\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2}))?\s*(?:[-–:]\s+)?([A-ZÆØÅ"“].{2,200})$/;
+
+/** A programme of time slots without item numbers ("10.15 – 11.00  Oplæg om …"): each slot is an item. */
+function timeSlotHeadings(lines: Line[]): Heading[] {
+  let best: Heading[] = [];
+  let run: Heading[] = [];
+  let prevMin = -1;
+  let gap = 0;
+  const close = () => {
+    if (run.length > best.length) best = run;
+    run = [];
+    prevMin = -1;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i].text;
+    if (!t) continue;
+    const m = t.length <= 220 ? TIME_SLOT_RE.exec(stripBullet(t)) : null;
+    const min = m ? +m[1] * 60 + +m[2] : -1;
+    if (m && +m[1] <= 23 && +m[2] < 60 && min >= prevMin && !matchSectionLabel(m[5])) {
+      const end = m[3] && +m[3] <= 24 && +m[4] < 60 ? { h: +m[3], m: +m[4] } : null;
+      run.push({ line: i, num: null, title: cleanTitle(m[5]), slot: { start: { h: +m[1], m: +m[2] }, end } });
+      prevMin = min;
+      gap = 0;
+      if (run.length >= MAX_ITEMS) break;
+    } else if (run.length && ++gap > 6) close();
+  }
+  close();
+  return best.length >= 3 ? best : [];
 }
 
 function prevSectionKind(lines: Line[], i: number): SectionKind | null {
@@ -498,9 +573,10 @@ function parseHeader(lines: Line[], from: number, to: number, skip: Set<number>,
       const m = /^([A-ZÆØÅ][a-zæøåA-ZÆØÅ]{2,15}(?:\s+(?:og\s+)?[a-zæøå]{2,12})?)\s+([A-ZÆØÅ0-9].*)$/.exec(l.text);
       if (m) {
         const lb = matchHeaderLabel(m[1]);
-        if (lb && lb !== 'meeting' && lb !== 'ignore' && lb !== 'remarks') {
+        if (lb && lb !== 'meeting' && lb !== 'ignore' && lb !== 'remarks' && (lb !== 'forum' || fold(m[1]) === 'udvalg')) {
           label = lb;
-          value = m[2];
+          // "Lokale 2.14, Uddannelseshuset": the word is part of the place
+          value = lb === 'location' && /^(?:møde)?(?:lokale|sal)$/i.test(m[1]) ? l.text : m[2];
         }
       }
     }
@@ -589,6 +665,8 @@ function parseItemBody(lines: Line[], from: number, to: number, title: string): 
       continue;
     }
     const t = l.text;
+    // a group heading between items ("## Lukkede punkter") belongs to no item
+    if (l.level > 0 && isListHeader(t)) continue;
     if (skipNextMeta) {
       skipNextMeta = false;
       if (t.length <= 40 && /\d/.test(t)) continue;
@@ -647,14 +725,17 @@ function parseItemBody(lines: Line[], from: number, to: number, title: string): 
 // ---------------------------------------------------------------------------------------------
 // forum, title, dates
 
-const TITLE_START = /^(?:ekstraordinært\s+|ordinært\s+|konstituerende\s+)?(?:møde|referat|dagsorden|beslutningsprotokol|protokol|temamøde|seminar|døgnseminar|årsmøde|fællesmøde|online\s+møde|virtuelt\s+møde)\b/i;
-const FORUM_FROM_TITLE_RE = /(?<![a-zæøåA-ZÆØÅ])(?:[a-zæøå-]*møde|mødet|referat|dagsorden|beslutningsprotokol|protokol)(?:\s+del\s+\d+)?\s+(?:(?:af|fra|for|til)\s+(?:mødet?\s+)?)?(?:i|for|til|fra)\s+(.{2,160})/i;
+const TITLE_START = /^(?:ekstraordinært\s+|ordinært\s+|konstituerende\s+)?(?:møde|referat|mødereferat|beslutningsreferat|dagsorden|beslutningsprotokol|protokol|temamøde|seminar|døgnseminar|årsmøde|fællesmøde|online\s+møde|virtuelt\s+møde|indkaldelse|mødeindkaldelse|invitation|indbydelse)\b/i;
+const FORUM_FROM_TITLE_RE = /(?<![a-zæøåA-ZÆØÅ])(?:[a-zæøå-]*møde|mødet|referat|dagsorden|beslutningsprotokol|protokol)(?:\s+(?:del|nr\.?)\s*[\d/]+)?\s+(?:(?:af|fra|for|til)\s+(?:mødet?\s+)?)?(?:i|for|til|fra)\s+(.{2,160})/i;
 const FORUM_END_RE =
   /\s+(?:den|d\.|[Dd]en\s+(?=\d))\s*(?=\d|mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)|\s+(?:[Aa]fholdt|afholdes|afklares|[Mm]andag|[Tt]irsdag|[Oo]nsdag|[Tt]orsdag|[Ff]redag|[Ll]ørdag|[Ss]øndag|kl\.|[Kk]l\.|per|pr\.|via|på|hos)(?=\s|$|[.,])|\s+[-–—|]\s+|,|\s+\d{1,2}\.?\s*(?:[a-zæøå]+|\d)|\s+\d{4}|\s*\(|\s+\d{1,2}[-./]\d/;
-const FORUM_WORD_RE = /(udvalg|forum|råd(et)?\b|kreds(en)?|styregruppe|bestyrelse|gruppe|komit|netværk|byråd|kommunalbestyrelse|regionsråd|kkr|das\b|samråd|direktion|forsamling|panel|følgegruppe|arbejdsgruppe|sekretariat|partnerskab|samarbejde)/i;
+const FORUM_WORD_RE = /(udvalg|forum|råd(et)?\b|kreds(en)?|styregruppe|bestyrelse|gruppe|komit|kommission|repræsentantskab|task\s?force|kontaktforum|netværk|byråd|kommunalbestyrelse|regionsråd|kkr|das\b|samråd|direktion|forsamling|panel|følgegruppe|arbejdsgruppe|sekretariat|partnerskab|samarbejde)/i;
 const WRITTEN_RE = /\b(per\s+mail|pr\.?\s+mail|per\s+e-?mail|pr\.?\s+e-?mail|via\s+e-?mail|via\s+mail|skriftlig\s+procedure|skriftlig\s+behandling|skriftligt\s+møde|mailhøring|e-?mailhøring|afklares\s+per)\b/i;
 
 const FORUM_AFTER_DATE_RE = /(?:møde|referat|dagsorden)\b[^\n]{0,80}?\d{4}\s*,?\s+(?:i|for)\s+([A-ZÆØÅ][^,.;:()\n]{1,80})/i;
+
+/** "Økonomiudvalgets møde", "KKR Sjællands ordinære møde" → the forum in the genitive */
+const GENITIVE_RE = /^(.{2,120}?)(?:'s|’s|s)\s+(?:(?:ordinære|ekstraordinære|konstituerende|næste|første|sidste|afholdte)\s+)?møde\b/i;
 
 function forumFromTitle(title: string | null): string | null {
   if (!title) return null;
@@ -665,14 +746,32 @@ function forumFromTitle(title: string | null): string | null {
     return m2 ? m2[1].replace(/\s+(?:kl\.?|på|hos|den)(?:\s.*)?$/i, '').trim() || null : null;
   }
   let f = m[1];
+  // "Referat fra Økonomiudvalgets møde den …": the genitive names the forum
+  const gen = GENITIVE_RE.exec(f);
+  if (gen) return /^[A-ZÆØÅ0-9]/.test(gen[1]) ? gen[1] : null;
   const e = FORUM_END_RE.exec(f);
   if (e) f = f.slice(0, e.index);
   f = f.replace(/[\s.:;-]+$/, '').trim();
   if (!f || f.length < 2 || !/^[A-ZÆØÅ0-9]/.test(f)) return null;
+  // "styregruppemøde for X": the forum is the body that meets, "Styregruppen for X"
+  const body = meetingBody(m[0]);
+  if (body) {
+    const prep = /^\S+\s+(?:(?:af|fra|for|til)\s+(?:mødet?\s+)?)?(i|for|til|fra)\s/i.exec(m[0].replace(/\s+del\s+\d+/i, ''));
+    if (!FORUM_WORD_RE.test(f) || !new RegExp(`^${body.word}`, 'i').test(f)) return `${body.name} ${prep && /^(i|for)$/i.test(prep[1]) ? prep[1].toLowerCase() : 'for'} ${f}`;
+  }
   return f;
 }
 
-const DOC_WORDS = '(?:referat|dagsorden|beslutningsprotokol|protokol|mødereferat|beslutningsreferat|åben\\s+dagsorden|åbent\\s+referat|lukket\\s+dagsorden|tillægsdagsorden|ekstraordinært\\s+møde|møde)';
+/** "Styregruppemøde …" → the body that meets ("Styregruppen"), from the data in labels.ts. */
+function meetingBody(phrase: string): { word: string; name: string } | null {
+  const w = /^([a-zæøå-]+?)(?:s)?møde/i.exec(phrase.trim());
+  if (!w) return null;
+  const k = w[1].toLowerCase().replace(/-$/, '');
+  const name = MEETING_BODIES[k] ?? MEETING_BODIES[k.replace(/s$/, '')];
+  return name ? { word: k.replace(/s$/, ''), name } : null;
+}
+
+const DOC_WORDS = '(?:indkaldelse|mødeindkaldelse|invitation|referat|dagsorden|beslutningsprotokol|protokol|mødereferat|beslutningsreferat|åben\\s+dagsorden|åbent\\s+referat|lukket\\s+dagsorden|tillægsdagsorden|ekstraordinært\\s+møde|møde)';
 const DOC_PREFIX_RE = new RegExp(`^${DOC_WORDS}(?:\\s+(?:for|fra|til|af|i))?\\s*[-–—:|,]?\\s*`, 'i');
 const DOC_SUFFIX_RE = new RegExp(`\\s*[-–—:|,(]\\s*${DOC_WORDS}\\b.*$`, 'i');
 
@@ -696,9 +795,11 @@ interface When {
   start: string | null;
   end: string | null;
   date: YMD | null;
+  /** the unlabelled line the date was read from, if any ("Mødet blev afholdt d. 5/3-2015 kl. 9.30 i Lokale 4") */
+  line?: string;
 }
 
-const PLACE_RE = /(\b\d{4}\s+[A-ZÆØÅ][a-zæøå]+|(?:vej|gade|allé|alle|plads|torv|stræde|boulevard|vænge|parken)\s+\d{1,4}\b|rådhus|mødelokale|\blokale\b|byrådssal|\bsalen\b|\bteams\b|\bskype\b|\bzoom\b|\bonline\b|videomøde|virtuelt|regionshuset|kommunehus)/i;
+const PLACE_RE = /(\b\d{4}\s+[A-ZÆØÅ][a-zæøå]+|(?:vej|gade|allé|alle|plads|torv|stræde|boulevard|vænge|parken)\s+\d{1,4}\b|rådhus|mødelokale|\blokale\b|byrådssal|\bsalen\b|udvalgsværelse|mødesal|auditorium|kantinen|\bhotel|konferencecenter|kursuscenter|borgerhus|kulturhus|biblioteket|\bkl-huset|\bteams\b|\bskype\b|\bzoom\b|\bonline\b|videomøde|virtuelt|regionshuset|kommunehus)/i;
 
 /** A place written without a label in the first lines of the header (an address, "Rådhuset", "Teams"). */
 function unlabelledPlace(lines: Line[], headerEnd: number, skip: Set<number>, used: Set<number>): string | null {
@@ -711,7 +812,7 @@ function unlabelledPlace(lines: Line[], headerEnd: number, skip: Set<number>, us
     if (/:/.test(l.text) || findDates(l.text).length || /\bkl\.?\s*\d/i.test(l.text)) continue;
     if (TITLE_START.test(l.text) || isListHeader(l.text) || matchHeaderLabel(l.text) || matchSectionLabel(l.text)) continue;
     if (/^(deltagere|afbud|til stede|fraværende|referent)\b/i.test(l.text)) continue;
-    if (PLACE_RE.test(l.text) && !FORUM_WORD_RE.test(l.text.replace(/rådhus\w*/gi, ''))) return cleanValue(l.text)?.replace(/\.$/, '') ?? null;
+    if (PLACE_RE.test(l.text) && !FORUM_WORD_RE.test(l.text.replace(/rådhus\w*|udvalgsværelse\w*|byrådssal\w*/gi, ''))) return cleanValue(l.text.replace(/^(?:hos|på|i|afholdes\s+(?:hos|på|i))\s+/i, ''))?.replace(/\.$/, '') ?? null;
   }
   return null;
 }
@@ -767,6 +868,7 @@ function computeWhen(fields: Fields, fallbacks: string[], yearRef: YMD | null): 
     if (t.end) endTime = t.end;
     break;
   }
+  let dateLine: string | undefined;
   if (!date) {
     for (const src of fallbacks) {
       if (!src || /\b(udgivet|publiceret|opdateret|offentliggjort|printet|udskrevet)\b/i.test(src)) continue;
@@ -774,10 +876,24 @@ function computeWhen(fields: Fields, fallbacks: string[], yearRef: YMD | null): 
       if (!hits.length) continue;
       const h = hits[0];
       date = { y: h.y!, m: h.m, d: h.d };
+      dateLine = src;
       if (h.time) startTime = h.time;
       const t = findTimes(removeSpan(src, h));
       if (!startTime && t.start) startTime = t.start;
       if (t.end) endTime = t.end;
+      if (!startTime) {
+        // the time on a line of its own just below the date ("Møde den 12. juni 2019" / "Kl. 09.00-11.00")
+        const k = fallbacks.lastIndexOf(src);
+        for (const nx of fallbacks.slice(k + 1, k + 3)) {
+          if (!nx || nx.length > 40 || findDates(nx).length) break;
+          const t2 = findTimes(nx);
+          if (t2.start && /^\s*(?:kl\.?|klokken|tid(?:spunkt)?:?|fra)?\s*\d/i.test(nx)) {
+            startTime = t2.start;
+            if (t2.end) endTime = t2.end;
+            break;
+          }
+        }
+      }
       break;
     }
   }
@@ -830,7 +946,7 @@ function computeWhen(fields: Fields, fallbacks: string[], yearRef: YMD | null): 
   if (endTime) end = formatLocal(endDate ?? rangeEnd ?? date, endTime);
   else if (endDate && formatDate(endDate) !== formatDate(date)) end = formatDate(endDate);
   else if (rangeEnd && rangeEnd.d > date.d) end = formatDate(rangeEnd);
-  return { start, end, date };
+  return { start, end, date, line: dateLine };
 }
 
 const NEXT_TITLE_RE = /^(?:\d+\s*[.)]\s*)?(?:næste\s+møde|næste\s+møder|kommende\s+møde|næste\s+mødedato|dato\s+for\s+næste\s+møde|tid\s+og\s+sted\s+for\s+næste\s+møde)/i;
@@ -885,8 +1001,8 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   for (let i = 0; i < n; i++) numbered[i] = lines[i].text ? parseNumbered(lines[i].text, lines[i].raw) : null;
   // a number alone on its line with the title on the next ("1." / "Godkendelse af dagsorden")
   for (let i = 0; i < n; i++) {
-    const m = /^(?:punkt|pkt\.?|sag)?\s*(\d{1,3})\s*[.):]?$/i.exec(lines[i].text);
-    if (!m || numbered[i]) continue;
+    const m = /^(?:dagsordens)?(?:punkt|pkt\.?|sag|ad\.?\s*(?:pkt\.?|punkt)?)?\s*(\d{1,3})\s*[.):]?$/i.exec(lines[i].text);
+    if (!m || numbered[i]?.title) continue;
     const j = nextNonBlank(lines, i, 2);
     if (j < 0) continue;
     const t = lines[j].text;
@@ -906,17 +1022,17 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
         if (line === undefined) return;
         const nb = numbered[line];
         const bodyTitle = nb ? nb.title : cleanTitle(lines[line].text);
-        headings.push({ line, num: nb?.num ?? e.num ?? null, title: bodyTitle || e.title });
+        headings.push({ line, num: nb?.num ?? e.num ?? null, sub: nb ? nb.sub : e.sub, title: bodyTitle || e.title });
       });
       // numbered body headings the list missed ("3a." broke the list, or the list was cut short)
       const have = new Set(headings.map((h) => h.line));
       const sorted = () => headings.filter((h) => h.line >= 0).sort((a, b) => a.line - b.line);
       let body = sorted();
-      const haveNums = new Set(headings.map((h) => h.num));
+      const haveNums = new Set(headings.map((h) => numKey(h)));
       let inspected = 0;
       for (let i = list.end; i < n && headings.length < MAX_ITEMS && inspected < 2000; i++) {
         const nb = numbered[i];
-        if (!nb || !nb.strong || have.has(i) || list.lines.has(i) || haveNums.has(nb.num)) continue;
+        if (!nb || !nb.strong || have.has(i) || list.lines.has(i) || haveNums.has(numKey(nb))) continue;
         inspected++;
         // neighbours by line (binary search)
         let lo = 0;
@@ -928,21 +1044,21 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
         }
         const prev: Heading | null = lo > 0 ? body[lo - 1] : null;
         const next: Heading | null = lo < body.length ? body[lo] : null;
-        if (!prev || prev.num === null || nb.num <= prev.num || (next && next.num !== null && nb.num >= next.num)) continue;
-        if (!next && nb.num !== prev.num + 1) continue;
+        if (!prev || prev.num === null || numStep(prev, nb) <= 0 || (next && next.num !== null && numStep(nb, next) <= 0)) continue;
+        if (!next && numStep(prev, nb) !== 1) continue;
         if (!followedByStructure(lines, i, nb.title)) continue;
-        headings.push({ line: i, num: nb.num, title: nb.title });
+        headings.push({ line: i, num: nb.num, sub: nb.sub, title: nb.title });
         have.add(i);
-        haveNums.add(nb.num);
+        haveNums.add(numKey(nb));
         body = sorted();
       }
       headings.sort((a, b) => a.line - b.line);
       // entries never found in the body still are items (agenda without body for that point)
       if (headings.length < list.entries.length) {
-        const have = new Set(headings.map((h) => h.num));
-        for (const e of list.entries) if (e.num !== null && !have.has(e.num) && !headings.some((h) => h.title === e.title))
-          headings.push({ line: -1, num: e.num, title: e.title });
-        headings.sort((a, b) => (a.num ?? 0) - (b.num ?? 0));
+        const have = new Set(headings.map((h) => numKey(h)));
+        for (const e of list.entries) if (e.num !== null && !have.has(numKey(e)) && !headings.some((h) => h.title === e.title))
+          headings.push({ line: -1, num: e.num, sub: e.sub, title: e.title });
+        headings.sort((a, b) => (a.num ?? 0) - (b.num ?? 0) || (a.sub ?? 0) - (b.sub ?? 0));
       }
     }
   }
@@ -951,10 +1067,11 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
     const chain = numberedChain(lines, numbered, 0, new Set<number>());
     if (chain.length >= 1 && (!list || chain.length >= Math.min(2, list.entries.length))) headings = chain;
     else if (list) {
-      headings = list.entries.map((e) => ({ line: -1, num: e.num, title: e.title }));
+      headings = list.entries.map((e) => ({ line: -1, num: e.num, sub: e.sub, title: e.title }));
       listOnly = true;
     }
   }
+  if (!headings.length) headings = timeSlotHeadings(lines);
   if (!headings.length) headings = unnumberedHeadings(lines, list ? list.end : 0, list ? list.lines : new Set());
   if (!headings.length) {
     throw new UserError('no agenda items found: this does not look like an agenda or minutes', 'not_minutes');
@@ -976,16 +1093,37 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   let anyLabels = false;
   const bodyHeadings = headings.filter((h) => h.line >= 0).sort((a, b) => a.line - b.line);
   const nextLine = new Map<number, number>();
-  bodyHeadings.forEach((h, idx) => nextLine.set(h.line, idx + 1 < bodyHeadings.length ? bodyHeadings[idx + 1].line : n));
+  // a participant list after the last item ("Deltagere:" / "Til stede:" at the end of the minutes)
+  let trailerStart = n;
+  if (bodyHeadings.length) {
+    let seen = 0;
+    for (let i = bodyHeadings[bodyHeadings.length - 1].line + 1; i < n && seen < 400; i++) {
+      const t = lines[i].text;
+      if (!t) continue;
+      seen++;
+      const c = /^([^:\t]{1,40})(?::|\t|$)/.exec(stripBullet(lines[i].raw));
+      if (c && matchHeaderLabel(c[1].trim()) === 'participants' && !matchSectionLabel(t)) {
+        trailerStart = i;
+        break;
+      }
+    }
+    if (trailerStart < n) {
+      const trailer = parseHeader(lines, trailerStart, n, new Set<number>(), numbered).fields;
+      for (const f of ['participants', 'absent', 'chair', 'minutesTaker'] as const) for (const v of trailer.get(f) ?? []) addField(fields, f, v);
+    }
+  }
+  bodyHeadings.forEach((h, idx) => nextLine.set(h.line, idx + 1 < bodyHeadings.length ? bodyHeadings[idx + 1].line : trailerStart));
   let seq = 0;
-  const usedNums = new Set<number>();
+  const usedNums = new Set<string>();
   let maxUsed = 0;
   for (const h of headings) {
     seq++;
     let num = h.num ?? seq;
-    if (usedNums.has(num)) num = maxUsed + 1;
+    const sub = h.num !== null ? h.sub ?? 0 : 0;
+    if (usedNums.has(`${num}:${sub}`)) num = maxUsed + 1;
     if (num > maxUsed) maxUsed = num;
-    usedNums.add(num);
+    usedNums.add(`${num}:${sub}`);
+    const label = sub > 0 && num === h.num ? `${num}${String.fromCharCode(96 + sub)}` : null;
     let title = cleanTitle(h.title);
     let from = h.line + 1;
     // "Punkt 3" alone: title on the next line
@@ -1015,6 +1153,7 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
     itemAbsent.push(...parts.absent);
     items.push({
       number: num,
+      ...(label ? { label } : {}),
       title,
       background: parts.background,
       recommendation: parts.recommendation,
@@ -1056,6 +1195,11 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
       // "Referat - Økonomiudvalget - Sundby Kommune": look at each part
       const parts = t.split(/\s+[-–—|]\s+/);
       for (const part of parts.length > 1 ? parts : [t]) {
+        const gen = GENITIVE_RE.exec(part);
+        if (gen && FORUM_WORD_RE.test(gen[1]) && /^[A-ZÆØÅ]/.test(gen[1])) {
+          forum = gen[1];
+          break outer;
+        }
         const stripped = stripDocWords(part);
         if (!stripped || matchHeaderLabel(stripped) || isListHeader(stripped)) continue;
         if (parts.length > 1 && /\b(?:kommune|region)$/i.test(stripped) && parts.some((x) => x !== part && FORUM_WORD_RE.test(x))) continue;
@@ -1066,6 +1210,16 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
       }
     }
   }
+  if (!forum) {
+    // last resort: the first name-like line of the header ("Tønnerup Forsyning A/S" above "Referat af bestyrelsesmøde")
+    const named = topLines.filter((t) => {
+      if (t.length > 80 || /[:\t]/.test(t) || findDates(t).length || /\bkl\.?\s*\d/i.test(t)) return false;
+      if (TITLE_START.test(t) || matchHeaderLabel(t) || isListHeader(t) || matchSectionLabel(t) || parseNumbered(t)) return false;
+      if (!/^[A-ZÆØÅ0-9]/.test(t) || /[.!?]$/.test(t) || t.split(/\s+/).length > 8 || PLACE_RE.test(t)) return false;
+      return stripDocWords(t) === t;
+    });
+    forum = named.find((t) => !/\b(?:kommune|region)$/i.test(t)) ?? null;
+  }
   if (forum) forum = forum.replace(/^(?:i|for)\s+/i, '').replace(/[.:]+$/, '').trim() || null;
 
   let yearRef: YMD | null = null;
@@ -1074,6 +1228,13 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
     if (h) yearRef = { y: h.y!, m: h.m, d: h.d };
   }
   const when = computeWhen(fields, [title ?? '', ...topLines], yearRef);
+  // a programme of time slots gives the times when the header states only the date
+  const slots = headings.filter((h) => h.slot);
+  if (when.date && when.start && when.start.length === 10 && slots.length === headings.length && slots.length) {
+    when.start = formatLocal(when.date, slots[0].slot!.start);
+    const last = slots[slots.length - 1].slot!;
+    if (!when.end && last.end) when.end = formatLocal(when.date, last.end);
+  }
   if (!title && forum && when.date) title = `Møde i ${forum} den ${danishDate(when.date)}`;
   else if (!title && forum) title = `Møde i ${forum}`;
 
@@ -1083,6 +1244,11 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
     if (dp) location = placeAfterDateTime(dp);
   }
   if (!location) location = unlabelledPlace(lines, headerEnd, skip, usedHeader);
+  if (!location && when.line) {
+    // "… den 5/3-2015 kl. 9.30-12.00 i Lokale 4, Rådhuset": a place after the date and time
+    const rest = placeAfterDateTime(when.line);
+    if (rest && PLACE_RE.test(rest) && rest.length <= 120 && (!forum || fold(rest).indexOf(fold(forum)) < 0)) location = rest.replace(/\.$/, '');
+  }
 
   // people
   let participants: Person[] = [];
@@ -1096,7 +1262,7 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   absent.push(...itemAbsent);
   absent = dedupePeople(absent);
 
-  if (!anyLabels && topLines.slice(0, 6).some((t) => /\b(referat|beslutningsprotokol|protokol)\b/i.test(t) && t.length < 120)) {
+  if (!anyLabels && topLines.slice(0, 6).some((t) => /(referat|protokol)\b/i.test(t) && t.length < 120)) {
     for (const it of items) {
       if (!it.background || it.decision) continue;
       it.decision = it.background;

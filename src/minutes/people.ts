@@ -15,7 +15,11 @@ const ORG_WORDS =
 
 const CHAIR_RE = /^(formand|forperson|mødeleder|ordstyrer|mødeformand|chair)$/i;
 const MINUTES_RE = /^(ref\.?|referent|referat|sekretær for mødet|minutes)$/i;
-const DROP_ROLE_RE = /^(næstformand|medlem|suppleant|stedfortræder|gæst|observatør|tilforordnet|deltager)$/i;
+const DROP_ROLE_RE = /^(næstformand|medlem|suppleant|stedfortræder|gæst|observatør|tilforordnet|deltager|sekretær|sekretariat|konsulent|oplægsholder)$/i;
+
+/** Job titles written before a name ("Borgmester Erik Lau", "Kommunaldirektør Lis Holt"): not part of the name. */
+const JOB_TITLE_RE =
+  /^(?:vice)?(?:borgmester|rådmand|kommunaldirektør|regionsdirektør|regionsrådsformand|direktør|[a-zæøå]{3,}direktør|[a-zæøå]{3,}chef|chef|chefkonsulent|specialkonsulent|konsulent|udvalgsformand|byrådsmedlem|kommunalbestyrelsesmedlem|regionsrådsmedlem|professor|overlæge|leder)\s+(?=[A-ZÆØÅ][\p{L}.-]+\s+[A-ZÆØÅ])/iu;
 
 function isOrgLike(s: string): boolean {
   if (ORG_WORDS.test(s)) return true;
@@ -87,7 +91,7 @@ function splitNames(s: string): string[] {
 }
 
 function cleanName(s: string): string {
-  return collapseSpaces(s.replace(/^[-–•*·]+\s*/, '').replace(/[.:;]+$/, '').replace(/^(og|samt)\s+/i, ''));
+  return collapseSpaces(s.replace(/^[-–•*·]+\s*/, '').replace(/[.:;]+$/, '').replace(/^(og|samt)\s+/i, '')).replace(JOB_TITLE_RE, '');
 }
 
 /** Parses the parenthesised part: "formand, Brønderslev Kommune", "begge sekretariat for rammeaftaler/ref." */
@@ -201,6 +205,14 @@ function parseInline(text: string, singleLine: boolean): Person[] {
     return out;
   }
   for (const e of elems) {
+    // "Karen Birk (A), formand, Poul Sejr (V)": a role on its own belongs to the person before it
+    const bare = e.replace(/\.$/, '').trim();
+    if (out.length && (CHAIR_RE.test(bare) || MINUTES_RE.test(bare) || DROP_ROLE_RE.test(bare))) {
+      const prev = out[out.length - 1];
+      if (CHAIR_RE.test(bare)) prev.role = 'chair';
+      else if (MINUTES_RE.test(bare)) prev.role = 'minutes_taker';
+      continue;
+    }
     const m = /^(.*?)\s*\(([^()]*)\)\s*\.?\s*(.*)$/.exec(e);
     if (m) {
       const { org, role } = parseParen(m[2]);

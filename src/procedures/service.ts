@@ -423,16 +423,31 @@ export async function castVote(ctx: ProcedureCtx, actor: TeamsActor, input: unkn
 
 const choiceLabel = (c: Choice) => ({ for: 'For', against: 'Imod', abstain: 'Undlader', meeting: 'Ønsker møde' })[c];
 
-/** Coalesced update of the shared card's progress: at most one pending refresh job per procedure. After the vote commits. */
+/**
+ * Coalesced update of the shared card's progress: at most one pending refresh job per procedure, requested after the
+ * vote commits (the job marks itself done before it reads, so a vote committed before the job ran is always shown).
+ * A job this process knows to be pending with run_at comfortably in the future needs no query at all.
+ */
+const pendingRefresh = new Map<string, number>();
 export async function requestRefresh(ctx: ProcedureCtx, procedureId: string): Promise<void> {
-  const pending = await ctx.db.query("select 1 from procedure_jobs where procedure_id = $1 and kind = 'refresh' and done_at is null limit 1", [procedureId]);
-  if (pending.rows.length) return;
-  await ctx.db.query("insert into procedure_jobs (procedure_id, kind, run_at) values ($1, 'refresh', $2) on conflict do nothing", [
-    procedureId,
-    new Date(ctx.now().getTime() + REFRESH_DELAY_MS),
-  ]);
-  ctx.hooks?.wake?.();
+  const now = ctx.now().getTime();
+  const known = pendingRefresh.get(procedureId);
+  if (known !== undefined && now < known - REFRESH_MARGIN_MS) return;
+  const pending = await ctx.db.query<{ run_at: Date }>("select run_at from procedure_jobs where procedure_id = $1 and kind = 'refresh' and done_at is null limit 1", [procedureId]);
+  let runAt: number | null = pending.rows[0] ? new Date(pending.rows[0].run_at).getTime() : null;
+  if (runAt === null) {
+    const at = new Date(now + REFRESH_DELAY_MS);
+    const ins = await ctx.db.query<{ run_at: Date }>("insert into procedure_jobs (procedure_id, kind, run_at) values ($1, 'refresh', $2) on conflict do nothing returning run_at", [procedureId, at]);
+    runAt = ins.rows[0] ? at.getTime() : null;
+    ctx.hooks?.wake?.();
+  }
+  if (runAt !== null) {
+    if (pendingRefresh.size > 1000) pendingRefresh.clear();
+    pendingRefresh.set(procedureId, runAt);
+  }
 }
+/** A known pending refresh is trusted only while its run_at is at least this far ahead (clocks of instances differ a little). */
+const REFRESH_MARGIN_MS = 500;
 export const REFRESH_DELAY_MS = 1500;
 
 // ---- substitutes ------------------------------------------------------------------------------

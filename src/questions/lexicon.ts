@@ -17,6 +17,9 @@ export interface Alt {
   /** 1 for the word itself; lower for guesses. */
   weight: number;
   kind: 'exact' | 'synonym' | 'english' | 'fuzzy' | 'infix' | 'join' | 'split';
+  /** Stems, computed once when first matched. */
+  st?: string;
+  rst?: string;
 }
 
 export interface TermGroup {
@@ -112,6 +115,27 @@ export async function ensureLexicon(db: Db): Promise<void> {
     if (again.rows.length && !again.rows[0].dirty) return;
     await rebuildLexicon(tx);
   });
+  await tidySearchIndexes(db);
+}
+
+/**
+ * After imports: merge the GIN pending lists and refresh planner statistics, so that searches use the
+ * full-text index. PGlite has no autovacuum; without this the planner scans every item.
+ */
+export async function tidySearchIndexes(db: Db): Promise<void> {
+  for (const sql of [
+    "select gin_clean_pending_list('items_search'::regclass)",
+    "select gin_clean_pending_list('items_title_trgm'::regclass)",
+    'analyze items',
+    'analyze meetings',
+    'analyze q_lexicon',
+  ]) {
+    try {
+      await db.query(sql);
+    } catch {
+      // not the owner (a read-only role) or an index renamed: searches still work, only slower
+    }
+  }
 }
 
 export async function rebuildLexicon(q: Queryable): Promise<void> {

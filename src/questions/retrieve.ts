@@ -49,46 +49,100 @@ export interface Scored {
 const FIELDS = ['title', 'decision', 'recommendation', 'background'] as const;
 type Field = (typeof FIELDS)[number];
 
-/** The tsquery text for the groups: alternatives OR-ed; long exact words also as prefixes (compounds). */
-export function tsqueryText(groups: TermGroup[], totalItems: number): string {
+function groupTerms(g: TermGroup, totalItems: number, common: boolean): string[] {
   const parts = new Set<string>();
-  for (const g of groups) {
-    if (g.numeric) continue;
-    for (const a of g.alts) {
-      if (a.weight < 0.55) continue;
-      // very common words would make the candidate set huge; the re-ranking still sees them
-      if (totalItems > 500 && a.df > totalItems * 0.25) continue;
-      const w = a.word.replace(/[^\p{L}\p{N}]/gu, '');
-      if (w.length < 2) continue;
-      parts.add(w);
-      if (a.kind === 'exact' && w.length >= 6) parts.add(`${w}:*`);
-    }
+  for (const a of g.alts) {
+    if (a.weight < 0.55) continue;
+    // very common words would make the candidate set huge; the re-ranking still sees them
+    if (!common && totalItems > 500 && a.df > totalItems * 0.25) continue;
+    const w = a.word.replace(/[^\p{L}\p{N}]/gu, '');
+    if (w.length < 2) continue;
+    parts.add(w);
+    if (a.kind === 'exact' && w.length >= 6) parts.add(`${w}:*`);
   }
-  return [...parts].join(' | ');
+  return [...parts];
 }
 
-export async function searchItems(db: Queryable, groups: TermGroup[], totalItems: number, filter: MeetingFilter, limit = 60): Promise<ItemRow[]> {
-  const tsq = tsqueryText(groups, totalItems);
-  if (!tsq) return [];
-  const d = filter.date && !filter.date.soft ? filter.date : null;
-  const r = await db.query<ItemRow>(
-    `select i.meeting_id, i.position, i.number, i.title, i.background, i.recommendation, i.decision, i.outcome,
+/** The tsquery text for the groups: each group's alternatives OR-ed; the groups OR-ed (any) or AND-ed (all). */
+export function tsqueryText(groups: TermGroup[], totalItems: number, mode: 'any' | 'all' = 'any'): string {
+  if (mode === 'any') return [...new Set(groups.filter((g) => !g.numeric).flatMap((g) => groupTerms(g, totalItems, false)))].join(' | ');
+  const parts = groups
+    .filter((g) => !g.numeric && g.idf >= 0.5)
+    .map((g) => groupTerms(g, totalItems, true))
+    .filter((t) => t.length)
+    .map((t) => `(${t.join(' | ')})`);
+  return parts.length >= 2 ? parts.join(' & ') : '';
+}
+
+const COLS = `i.meeting_id, i.position, i.number, i.title, i.background, i.recommendation, i.decision, i.outcome,
             m.title as meeting_title, m.meeting_date::text as meeting_date, m.start_local, f.name as forum, m.forum_id,
-            m.kind, m.status, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q)::float8 as rank
-     from to_tsquery('danish', $1) q, items i
-     join meetings m on m.id = i.meeting_id
-     join forums f on f.id = m.forum_id
-     where i.search @@ q
-       and ($2::text[] is null or m.forum_id = any($2::text[]))
+            m.kind, m.status`;
+const FILTERS = `($2::text[] is null or m.forum_id = any($2::text[]))
        and ($3::date is null or m.meeting_date >= $3::date)
        and ($4::date is null or m.meeting_date <= $4::date)
        and ($5::int is null or extract(month from m.meeting_date)::int = $5::int)
-       and ($6::int is null or extract(day from m.meeting_date)::int = $6::int)
+       and ($6::int is null or extract(day from m.meeting_date)::int = $6::int)`;
+
+/**
+ * Full-text candidates, ranked with the field weights. The inner select stops after `cap` matching items
+ * (unordered, straight from the index), so a question made of very common words costs the same at 50,000
+ * items as at 5,000; the title search below finds the items named by such words.
+ */
+const ITEM_SQL = `with q as (select to_tsquery('danish', $1) q),
+     hit as (select i.meeting_id, i.position from items i join meetings m on m.id = i.meeting_id, q
+             where i.search @@ q.q and ${FILTERS} limit $8)
+     select ${COLS}, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q.q)::float8 as rank
+     from hit join items i using (meeting_id, position) join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id, q
      order by rank desc
-     limit $7`,
-    [tsq, filter.forumIds?.length ? filter.forumIds : null, d?.from ?? null, d?.to ?? null, d && !d.from ? (d.month ?? null) : null, d && !d.from ? (d.day ?? null) : null, limit],
-  );
-  return r.rows;
+     limit $7`;
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Items whose title holds every group (by trigram index: title ILIKE '%stem%'), best ranked first. */
+async function titleCandidates(db: Queryable, groups: TermGroup[], base: unknown[], limit: number): Promise<ItemRow[]> {
+  const conds: string[] = [];
+  const params = [...base.slice(0, 6), limit];
+  for (const g of groups) {
+    if (g.numeric || g.idf < 0.5) continue;
+    const pats = [...new Set(g.alts.filter((a) => a.weight >= 0.8 && a.kind !== 'infix').map((a) => stem(a.word.toLowerCase())).filter((w) => w.length >= 4))].slice(0, 8);
+    if (!pats.length) return [];
+    params.push(pats.map((p) => `%${likeEscape(p)}%`));
+    conds.push(`i.title ilike any($${params.length}::text[])`);
+  }
+  if (!conds.length) return [];
+  const sql = `select ${COLS}, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q.q)::float8 as rank
+     from items i join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id, to_tsquery('danish', $1) q
+     where ${conds.join(' and ')} and ${FILTERS}
+     order by rank desc, m.meeting_date desc
+     limit $7`;
+  return (await db.query<ItemRow>(sql, params)).rows;
+}
+
+/**
+ * Candidate items: those whose title names every topic word, those holding every topic word anywhere (an answer
+ * needs most of them), and when that finds few, those holding any of the rarer words.
+ */
+export async function searchItems(db: Queryable, groups: TermGroup[], totalItems: number, filter: MeetingFilter, limit = 40): Promise<ItemRow[]> {
+  const d = filter.date && !filter.date.soft ? filter.date : null;
+  const cap = 300;
+  const params = (tsq: string) => [tsq, filter.forumIds?.length ? filter.forumIds : null, d?.from ?? null, d?.to ?? null, d && !d.from ? (d.month ?? null) : null, d && !d.from ? (d.day ?? null) : null, limit, cap];
+  const out: ItemRow[] = [];
+  const seen = new Set<string>();
+  const addRows = (rows: ItemRow[]) => {
+    for (const r of rows) {
+      const k = `${r.meeting_id}/${r.position}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(r);
+      }
+    }
+  };
+  const any = tsqueryText(groups, totalItems, 'any');
+  const all = tsqueryText(groups, totalItems, 'all');
+  if (any || all) addRows(await titleCandidates(db, groups, params(all || any).slice(0, 7), 15));
+  if (all) addRows((await db.query<ItemRow>(ITEM_SQL, params(all))).rows);
+  if (out.length < 8 && any) addRows((await db.query<ItemRow>(ITEM_SQL, params(any))).rows);
+  return out;
 }
 
 // ---------- matching in item text ----------
@@ -105,7 +159,19 @@ interface FieldWords {
   realJoined: string;
 }
 
+const FW_CACHE = new Map<string, FieldWords>();
+
 function fieldWords(text: string | null | undefined): FieldWords {
+  const key = text ?? '';
+  const hit = FW_CACHE.get(key);
+  if (hit) return hit;
+  const fw = makeFieldWords(key);
+  if (FW_CACHE.size > 5000) FW_CACHE.clear();
+  FW_CACHE.set(key, fw);
+  return fw;
+}
+
+function makeFieldWords(text: string | null | undefined): FieldWords {
   const realWords = tokenize(text ?? '');
   const words = realWords.map(skel);
   return {
@@ -133,12 +199,14 @@ export function groupMatch(g: TermGroup, fw: FieldWords): number {
   let best = 0;
   for (const a of g.alts) {
     if (a.weight <= best) continue;
-    const hit = g.strict && a.kind !== 'fuzzy' ? fw.real.has(a.word) || fw.realStems.has(stem(a.word)) : fw.set.has(a.skel) || fw.stems.has(stem(a.skel));
+    const st = (a.st ??= stem(a.skel));
+    const rst = (a.rst ??= stem(a.word));
+    const hit = g.strict && a.kind !== 'fuzzy' ? fw.real.has(a.word) || fw.realStems.has(rst) : fw.set.has(a.skel) || fw.stems.has(st);
     if (hit) {
       best = a.weight;
       continue;
     }
-    if (a.skel.length >= 5 && a.weight * 0.8 > best && (g.strict ? fw.realJoined.includes(stem(a.word)) : fw.joined.includes(stem(a.skel)))) best = a.weight * 0.8;
+    if (a.skel.length >= 5 && a.weight * 0.8 > best && (g.strict ? fw.realJoined.includes(rst) : fw.joined.includes(st))) best = a.weight * 0.8;
   }
   return best;
 }
@@ -253,15 +321,20 @@ export function itemSentences(item: Pick<ItemRow, 'title' | 'background' | 'reco
 export function bestPassage(groups: TermGroup[], item: Pick<ItemRow, 'title' | 'background' | 'recommendation' | 'decision'>): { coverage: number; index: number } {
   const sents = itemSentences(item);
   const title = fieldWords(item.title);
-  const fw = sents.map((s) => fieldWords(s.text));
+  if (!sents.length) return { coverage: weightedCoverage(groups, (g) => groupMatch(g, title)).cov * 0.8, index: -1 };
+  // one match per sentence and group, then windows over them
+  const m = sents.map((s) => groups.map((g) => groupMatch(g, fieldWords(s.text))));
+  const t = groups.map((g) => groupMatch(g, title));
+  const total = groups.reduce((a, g) => a + g.idf, 0) || 1;
   let best = { coverage: 0, index: -1 };
   for (let i = 0; i < sents.length; i++) {
-    const { cov } = weightedCoverage(groups, (g) =>
-      Math.max(groupMatch(g, fw[i]), 0.6 * Math.max(i > 0 ? groupMatch(g, fw[i - 1]) : 0, i + 1 < fw.length ? groupMatch(g, fw[i + 1]) : 0, groupMatch(g, title))),
-    );
-    if (cov > best.coverage) best = { coverage: cov, index: i };
+    let got = 0;
+    for (let k = 0; k < groups.length; k++) {
+      const v = Math.max(m[i][k], 0.6 * Math.max(i > 0 ? m[i - 1][k] : 0, i + 1 < m.length ? m[i + 1][k] : 0, t[k]));
+      got += groups[k].idf * v;
+    }
+    if (got / total > best.coverage) best = { coverage: got / total, index: i };
   }
-  if (!sents.length) best = { coverage: weightedCoverage(groups, (g) => groupMatch(g, title)).cov * 0.8, index: -1 };
   return best;
 }
 

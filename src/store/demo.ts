@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { DateTime } from 'luxon';
 import type { Db } from './db';
-import { addForumNames, ensureKnownForums, forumKey, getOrCreateForum } from './forums';
+import { addForumNames, ensureKnownForums, getOrCreateForum } from './forums';
 import { importDocument, sha256, type ImportOptions, type ImportResult } from './import';
 import { deleteMeeting } from './meetings';
 import { ZONE } from './time';
@@ -88,6 +88,3 @@ async function dropEarlierVersions(db: Db, fileName: string, currentSha: string)
   for (const { meeting_id } of stale.rows) await db.transaction((tx) => deleteMeeting(tx, meeting_id, { withDocuments: true }));
   await db.query('delete from documents where file_name = $1 and sha256 <> $2 and meeting_id is null', [fileName, currentSha]);
 }
-
-/** True when a forum name is the demo forum's. */
-export const isDemoForum = (name: string) => forumKey(name) === forumKey(DEMO_FORUM.name);

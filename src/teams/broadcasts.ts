@@ -138,7 +138,7 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
         result = await importDocument(db, { data, fileName: name }, { actor: ctx.activity.from?.aadObjectId ?? 'unknown' });
       } catch (err) {
         log.info({ err, file: name }, 'imported file could not be read');
-        const why = err instanceof UserError ? err.message : en ? 'the file is not an agenda or minutes I can read' : 'filen er ikke en dagsorden eller et referat, jeg kan læse';
+        const why = importFailureText(err, name, lang);
         await ctx.sendActivity(
           en
             ? `I could not read "${name}": ${why}. Nothing was stored. I read agendas and minutes as text, HTML, Word (.docx) or PDF.`
@@ -251,6 +251,35 @@ async function sendAgendaText(deps: AppDeps, meetingId: string, personal: boolea
   } catch (err) {
     if (err instanceof UserError) return userErrorText(err, meetingId, lang);
     throw err;
+  }
+}
+
+/** Why a file could not be imported, in the user's language (the importer's messages are English). */
+export function importFailureText(err: unknown, fileName: string, lang: 'da' | 'en'): string {
+  const code = err instanceof UserError ? err.code : 'unknown';
+  const msg = err instanceof Error ? err.message : String(err);
+  if (lang === 'en') return err instanceof UserError ? msg.replace(`${fileName}: `, '') : 'the file is not an agenda or minutes I can read';
+  if (/no text layer|scanned/i.test(msg)) return 'PDF-filen har intet tekstlag (er den scannet?)';
+  if (/\.doc files/i.test(msg)) return 'gamle Word .doc-filer kan ikke læses; gem dokumentet som .docx eller PDF';
+  if (/PDF could not be read/i.test(msg)) return 'PDF-filen kunne ikke læses (den kan være beskadiget eller krypteret)';
+  if (/Word document could not be read/i.test(msg)) return 'Word-dokumentet kunne ikke læses (det kan være beskadiget)';
+  switch (code) {
+    case 'empty':
+    case 'empty_file':
+      return 'filen er tom';
+    case 'too_large':
+      return 'filen er for stor';
+    case 'binary':
+    case 'unreadable':
+      return 'filen kan ikke læses som tekst, HTML, Word (.docx) eller PDF';
+    case 'is_calendar':
+      return 'det er en kalenderfil (.ics), ikke en dagsorden eller et referat';
+    case 'parse_failed':
+    case 'no_items':
+    case 'not_minutes':
+      return 'jeg fandt ingen dagsordenspunkter – er det en dagsorden eller et referat?';
+    default:
+      return 'filen er ikke en dagsorden eller et referat, jeg kan læse';
   }
 }
 

@@ -5,36 +5,52 @@ import { DeliveryError, type Messenger, type OutboundMessage, type SendResult, t
 /**
  * The outbox's Messenger implemented with botbuilder (the only botbuilder code of the broadcasts capability).
  *
- * - Personal and group chats: continueConversationAsync + sendActivity (POST …/activities).
+ * - Personal and group chats: POST …/activities (sendToConversation).
  * - Channels: a new thread (POST /v3/conversations with channelData.channel.id — what
- *   TeamsInfo.sendMessageToTeamsChannel does; we call the turn's connector client directly, because
- *   TeamsInfo's code path without an app id calls a method CloudAdapter does not have).
+ *   TeamsInfo.sendMessageToTeamsChannel does; TeamsInfo's code path without an app id calls a method
+ *   CloudAdapter does not have, so we make the same call ourselves).
  * - Updates: updateActivity (PUT …/activities/{id}).
+ * The connector client is the one the adapter's own proactive turn (continueConversationAsync) would build —
+ * same credentials and audience — kept per service URL: building a client per send cost more CPU than the
+ * send. Where the adapter does not expose it, each send runs continueConversationAsync instead.
  *
  * The connector client's own retry policy is removed: the outbox decides about retries (Retry-After,
  * backoff, limits), and a hidden SDK retry would send requests the throttle does not know about.
  * Errors are rethrown as DeliveryError with status, Retry-After and the Teams sub-code.
  */
 export class BotbuilderMessenger implements Messenger {
+  /** One connector client per service URL (building one per send costs more CPU than the send). */
+  private readonly clients = new Map<string, Promise<ConnectorLike | null>>();
+
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
   ) {}
 
   async send(target: SendTarget, message: OutboundMessage): Promise<SendResult> {
+    const ref = target.reference as Partial<ConversationReference>;
+    const client = await this.client(ref);
+    if (client) {
+      try {
+        const activity = TurnContext.applyConversationReference(toActivity(message), ref) as Activity;
+        if (target.type === 'channel') {
+          const res = await client.conversations.createConversation(channelThread(target, activity, ref));
+          if (!res.activityId) throw new DeliveryError('the connector returned no activity id', { status: 502 });
+          return { activityId: String(res.activityId), threadId: res.id };
+        }
+        const res = await client.conversations.sendToConversation(ref.conversation!.id, activity);
+        if (!res?.id) throw new DeliveryError('the connector returned no activity id', { status: 502 });
+        return { activityId: String(res.id) };
+      } catch (err) {
+        throw toDeliveryError(err);
+      }
+    }
+    // fallback: a turn per send (continueConversationAsync)
     let result: SendResult | undefined;
-    await this.run(target.reference, async (ctx) => {
+    await this.run(ref, async (ctx) => {
       const activity = toActivity(message);
       if (target.type === 'channel') {
-        const channelId = channelOf(target);
-        const client = connectorClient(ctx);
-        const res = await client.conversations.createConversation({
-          isGroup: true,
-          channelData: { channel: { id: channelId } },
-          activity: activity as Activity,
-          bot: ctx.activity.recipient,
-          tenantId: ctx.activity.conversation?.tenantId,
-        } as never);
+        const res = await connectorClient(ctx).conversations.createConversation(channelThread(target, activity, ctx.activity));
         result = { activityId: String(res.activityId ?? ''), threadId: res.id };
       } else {
         const res = await ctx.sendActivity(activity);
@@ -49,9 +65,45 @@ export class BotbuilderMessenger implements Messenger {
     const ref = { ...(target.reference as Partial<ConversationReference>) };
     // a channel post is the root of its own thread: update it in that thread's conversation
     if (target.threadId && ref.conversation) ref.conversation = { ...ref.conversation, id: target.threadId };
+    const client = await this.client(ref);
+    if (client) {
+      try {
+        const activity = TurnContext.applyConversationReference({ ...toActivity(message), id: activityId }, ref) as Activity;
+        await client.conversations.updateActivity(ref.conversation!.id, activityId, activity);
+        return;
+      } catch (err) {
+        throw toDeliveryError(err);
+      }
+    }
     await this.run(ref, async (ctx) => {
       await ctx.updateActivity({ ...toActivity(message), id: activityId });
     });
+  }
+
+  /**
+   * The connector client the adapter would build for a proactive turn (same credentials and audience),
+   * kept per service URL, without the SDK's retry policy. Null when the adapter does not expose its
+   * authentication (then every send runs a proactive turn).
+   */
+  private client(ref: Partial<ConversationReference>): Promise<ConnectorLike | null> {
+    const serviceUrl = ref.serviceUrl ?? '';
+    let c = this.clients.get(serviceUrl);
+    if (!c) {
+      c = (async () => {
+        const a = this.adapter as unknown as {
+          botFrameworkAuthentication?: { createConnectorFactory(claims: unknown): { create(url: string, audience?: string): Promise<unknown> } };
+          createClaimsIdentity?: (appId: string) => unknown;
+        };
+        if (!serviceUrl || !a.botFrameworkAuthentication || typeof a.createClaimsIdentity !== 'function') return null;
+        const factory = a.botFrameworkAuthentication.createConnectorFactory(a.createClaimsIdentity.call(this.adapter, this.appId));
+        const client = (await factory.create(serviceUrl, undefined)) as ConnectorLike;
+        stripRetries(client);
+        return client;
+      })().catch(() => null);
+      this.clients.set(serviceUrl, c);
+      if (this.clients.size > 100) this.clients.delete(this.clients.keys().next().value as string);
+    }
+    return c;
   }
 
   private async run(reference: Partial<ConversationReference> | Record<string, unknown>, fn: (ctx: TurnContext) => Promise<void>): Promise<void> {
@@ -73,6 +125,17 @@ export class BotbuilderMessenger implements Messenger {
   }
 }
 
+/** Parameters of POST /v3/conversations that start a new thread in a channel (as TeamsInfo.sendMessageToTeamsChannel). */
+function channelThread(target: SendTarget, activity: Partial<Activity>, src: Partial<Activity> | Partial<ConversationReference>) {
+  return {
+    isGroup: true,
+    channelData: { channel: { id: channelOf(target) } },
+    activity: activity as Activity,
+    bot: (src as { bot?: unknown; recipient?: unknown }).bot ?? (src as { recipient?: unknown }).recipient,
+    tenantId: src.conversation?.tenantId,
+  } as never;
+}
+
 function toActivity(m: OutboundMessage): Partial<Activity> {
   return {
     type: 'message',
@@ -88,7 +151,11 @@ function channelOf(target: SendTarget): string {
 }
 
 interface ConnectorLike {
-  conversations: { createConversation(p: unknown): Promise<{ id?: string; activityId?: string }> };
+  conversations: {
+    createConversation(p: unknown): Promise<{ id?: string; activityId?: string }>;
+    sendToConversation(conversationId: string, activity: Activity): Promise<{ id?: string }>;
+    updateActivity(conversationId: string, activityId: string, activity: Activity): Promise<unknown>;
+  };
   client?: { pipeline?: { removePolicy(p: { name?: string; phase?: string }): unknown } };
 }
 
@@ -99,8 +166,7 @@ function connectorClient(ctx: TurnContext): ConnectorLike {
 }
 
 const STRIPPED = Symbol('forumbot.noSdkRetries');
-function withoutSdkRetries(ctx: TurnContext): void {
-  const c = ctx.turnState.get(ctx.adapter.ConnectorClientKey) as (ConnectorLike & { [STRIPPED]?: boolean }) | undefined;
+function stripRetries(c: (ConnectorLike & { [STRIPPED]?: boolean }) | undefined): void {
   if (!c || c[STRIPPED]) return;
   try {
     c.client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
@@ -108,6 +174,9 @@ function withoutSdkRetries(ctx: TurnContext): void {
     /* older pipelines: keep the SDK's retries */
   }
   c[STRIPPED] = true;
+}
+function withoutSdkRetries(ctx: TurnContext): void {
+  stripRetries(ctx.turnState.get(ctx.adapter.ConnectorClientKey) as ConnectorLike | undefined);
 }
 
 /** A botbuilder / azure RestError (or network error) as a DeliveryError. */
