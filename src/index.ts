@@ -4,6 +4,7 @@ import { log } from './log';
 import { startServer, type RunningServer } from './server';
 import type { Db } from './store/db';
 import { loadDemoData } from './store/demo';
+import { openDemoProcedure } from './procedures/demo';
 
 /**
  * Process entry for `forumbot serve` / `npm start`: config, store, server (and the workers that
@@ -20,7 +21,12 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   const config = opts.config ?? loadConfig();
   log.level = config.LOG_LEVEL;
   const deps = await createApp(config);
-  if (opts.demo) await loadDemoIfEmpty(deps.db);
+  if (opts.demo) {
+    await loadDemoIfEmpty(deps.db);
+    // the demo written procedure, so a newcomer has something to vote on (idempotent: an open one is kept)
+    const procedure = await openDemoProcedure(deps.db, { config, now: deps.now });
+    if (procedure) log.info({ procedure: procedure.id, deadline: procedure.deadline }, 'demo: written procedure open for votes');
+  }
   const running = await startServer(config, { deps, port: opts.port ?? config.PORT });
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');

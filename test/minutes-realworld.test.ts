@@ -7,7 +7,8 @@
  */
 import fs from 'fs';
 import path from 'path';
-import { parseDocument } from '../src/minutes';
+import PDFDocument from 'pdfkit';
+import { parseDocument, parseText } from '../src/minutes';
 import { Meeting as MeetingSchema, type Meeting } from '../src/minutes/model';
 
 async function parseFixture(name: string): Promise<Meeting> {
@@ -371,4 +372,136 @@ test('portal HTML with <span> labels and values, a TOC table, item titles split 
     [3, 'Valg af ny næstformand'],
   ]);
   expect(m.items.map((i) => i.outcome)).toEqual(['approved', 'noted', 'approved']);
+});
+
+test('a two-page PDF with a running header and a "Side N af M" footer on each page', async () => {
+  const data = await new Promise<Buffer>((resolve, reject) => {
+    const doc = new PDFDocument({ size: 'A4', margin: 50 });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    const furniture = (p: number) => {
+      doc.font('Helvetica').fontSize(9).text('Ældrerådet Vestby', 50, 20);
+      doc.text('Referat 05.03.2015', 400, 20);
+      doc.text(`Side ${p} af 2`, 270, 800);
+      doc.fontSize(11);
+    };
+    furniture(1);
+    doc.font('Helvetica-Bold').fontSize(16).text('Referat', 50, 60).fontSize(11).font('Helvetica');
+    doc.text('Ældrerådet Vestby', 50, 90);
+    doc.text('Mødedato: 05.03.2015', 50, 110);
+    doc.text('Mødetidspunkt: 10:00 - 12:00', 50, 125);
+    doc.text('Mødested: Rådhuset, lokale 12', 50, 140);
+    let y = 180;
+    for (let k = 1; k <= 6; k++) {
+      if (y > 700) {
+        doc.addPage();
+        furniture(2);
+        y = 60;
+      }
+      doc.font('Helvetica-Bold').text(`${k}. Sag nummer ${k} om ældreplejen`, 50, y).font('Helvetica');
+      y += 20;
+      doc.text('Sagsfremstilling', 50, y);
+      y += 15;
+      doc.text('Sekretariatet har skrevet et notat om sagen, som fylder et par linjer i dokumentet og fortsætter her.', 50, y, { width: 450 });
+      y = doc.y + 8;
+      doc.text('Beslutning', 50, y);
+      y += 15;
+      doc.text('Godkendt.', 50, y);
+      y += 40;
+    }
+    doc.end();
+  });
+  const m = await parseDocument({ data, fileName: 'aeldreraad.pdf' });
+  expect(m.forum).toBe('Ældrerådet Vestby');
+  expect(m.start).toBe('2015-03-05T10:00:00+01:00');
+  expect(m.end).toBe('2015-03-05T12:00:00+01:00');
+  expect(m.location).toBe('Rådhuset, lokale 12');
+  expect(m.items.map((i) => i.title)).toEqual(Array.from({ length: 6 }, (_, k) => `Sag nummer ${k + 1} om ældreplejen`));
+  // the running header at the top of page 2 is not part of any item
+  expect(m.items.map((i) => i.decision)).toEqual(Array(6).fill('Godkendt.'));
+});
+
+describe('header and forum forms seen in real documents', () => {
+  const body = '\n\n1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n\n2. Eventuelt\nBeslutning\nIntet.\n';
+  test.each([
+    // [header, forum, start, location]
+    ['Mødereferat\nEmne: Møde i Regionalt Kontaktforum\nDato: 12.03.2018\nTid: 13.00-15.00\nSted: Regionshuset, lokale F5', 'Regionalt Kontaktforum', '2018-03-12T13:00:00+01:00', 'Regionshuset, lokale F5'],
+    ['Dagsorden til møde i Praksisplanudvalget\nden 12. marts 2018 kl. 10.00-12.00\nhos Vestby Kommune, Rådhusvej 1, 7100 Vestby', 'Praksisplanudvalget', '2018-03-12T10:00:00+01:00', 'Vestby Kommune, Rådhusvej 1, 7100 Vestby'],
+    ['Referat fra Sundhedskoordinationsudvalgets møde den 5. marts 2015 kl. 14-16\nSted: Regionshuset', 'Sundhedskoordinationsudvalget', '2015-03-05T14:00:00+01:00', 'Regionshuset'],
+    ['Referat\nKKR Sjællands møde den 22. april 2016\nSted: Hotel Sorø, Sorøvej 1, Sorø', 'KKR Sjælland', '2016-04-22', 'Hotel Sorø, Sorøvej 1, Sorø'],
+    ['Referat af møde nr. 3/2015 i Kontaktudvalget for Vest\nDato: 3. juni 2015\nSted: Rådhuset', 'Kontaktudvalget for Vest', '2015-06-03', 'Rådhuset'],
+    ['Indkaldelse til møde i Børne- og Ungeudvalget\n\nMødet afholdes torsdag den 7. september 2017 kl. 16.00 i mødelokale 3 på Rådhuset.', 'Børne- og Ungeudvalget', '2017-09-07T16:00:00+02:00', 'mødelokale 3 på Rådhuset'],
+    ['KKR Hovedstaden\nReferat\nMøde den 12. juni 2019\nKl. 09.00-11.00\nSted: KL-huset, Weidekampsgade 10', 'KKR Hovedstaden', '2019-06-12T09:00:00+02:00', 'KL-huset, Weidekampsgade 10'],
+    ['Referat\n\nBørne- og Ungeudvalget\n\n05.03.2019 kl. 16:00\n\nUdvalgsværelset', 'Børne- og Ungeudvalget', '2019-03-05T16:00:00+01:00', 'Udvalgsværelset'],
+    ['Dagsorden\nÆldrerådet i Nordby\nTirsdag den 5. marts 2019 kl. 10.00-12.00 på Rådhuset, lokale 1', 'Ældrerådet i Nordby', '2019-03-05T10:00:00+01:00', 'Rådhuset, lokale 1'],
+    ['Minutes\nCommittee: Greater Fjord Board\nDate: 05-Oct-2021\nTime: 10:00-12:00\nVenue: Harbour House, Kajvej 2', 'Greater Fjord Board', '2021-10-05T10:00:00+02:00', 'Harbour House, Kajvej 2'],
+  ])('%s', (header, forum, start, location) => {
+    const m = parseText(header + body);
+    expect([m.forum, m.start, m.location]).toEqual([forum, start, location]);
+    expect(m.items.map((i) => i.title)).toEqual(['Godkendelse af dagsorden', 'Eventuelt']);
+  });
+
+  test.each([
+    ['Vestby Kommune\nReferat fra byrådsmøde den 5. marts 2019 kl. 19.00\nByrådssalen, Vestby Rådhus', 'Byrådet', 'Byrådssalen, Vestby Rådhus'],
+    ['Referat af bestyrelsesmøde i Vestegnens Vandselskab den 3. juni 2020', 'Bestyrelsen i Vestegnens Vandselskab', null],
+    ['Referat af netværksmøde for kulturchefer i Østjylland\nDato: 2. maj 2019', 'Netværket for kulturchefer i Østjylland', null],
+    ['Referat – KDK – 5. marts 2019\nSted: Rådhuset', 'KDK', 'Rådhuset'],
+    ['Referat\nSOCDIR Nord\n5. marts 2019', 'SOCDIR Nord', null],
+  ])('forum from compound words and short names: %s', (header, forum, location) => {
+    const m = parseText(header + body);
+    expect([m.forum, m.location]).toEqual([forum, location]);
+  });
+
+  test('a decision that happens to follow a page break is kept; the footer is dropped', () => {
+    const m = parseText(
+      'Referat\nUdvalg: Ældrerådet\nDato: 3. maj 2021\nSted: Rådhuset\n\n1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n\n2. Budget\nBeslutning\n\nÆldrerådet 03.05.2021 Side 1 af 2\n\nGodkendt.\n\n3. Eventuelt\nBeslutning\nIntet.\n\nÆldrerådet 03.05.2021 Side 2 af 2\n',
+    );
+    expect(m.items.map((i) => i.decision)).toEqual(['Godkendt.', 'Godkendt.', 'Intet.']);
+  });
+
+  test('an agenda of plain lines under "Dagsorden:" (no numbers, no bullets, no body)', () => {
+    const m = parseText('Møde i Netværket for Skolechefer\nDato: 3. maj 2021 kl. 9-11\nSted: Skolen ved Søen\n\nDagsorden:\nVelkomst\nStatus på inklusionsprojektet\nFælles kursusdag i efteråret\nEventuelt\n\nVel mødt!\nSekretariatet\n');
+    expect([m.forum, m.start, m.end, m.location, m.status]).toEqual(['Netværket for Skolechefer', '2021-05-03T09:00:00+02:00', '2021-05-03T11:00:00+02:00', 'Skolen ved Søen', 'agenda']);
+    expect(m.items.map((i) => [i.number, i.title])).toEqual([
+      [1, 'Velkomst'],
+      [2, 'Status på inklusionsprojektet'],
+      [3, 'Fælles kursusdag i efteråret'],
+      [4, 'Eventuelt'],
+    ]);
+  });
+
+  test('a numbered list inside an item is not taken for the next items', () => {
+    const m = parseText(
+      'Referat\nUdvalg: Socialudvalget\nDato: 3. maj 2021\n\n1. Godkendelse af dagsorden\nGodkendt.\n\n2. Ny handicappolitik\nPolitikken har tre mål:\n\n' +
+        '1. Adgang for alle\n\n2. Tilgængelige bygninger\n\n3. Inddragelse af foreningslivet\n\nUdvalget godkendte politikken.\n\n3. Orientering om ventelister\nTaget til efterretning.\n\n4. Eventuelt\nIntet.\n',
+    );
+    expect(m.items.map((i) => i.title)).toEqual(['Godkendelse af dagsorden', 'Ny handicappolitik', 'Orientering om ventelister', 'Eventuelt']);
+    expect(m.items[1].decision).toContain('3. Inddragelse af foreningslivet');
+  });
+
+  test('a "sent on" date above the meeting date is not the meeting date', () => {
+    const m = parseText('Dagsorden udsendt 28.02.2019\nMøde i Ældrerådet den 5. marts 2019 kl. 10.00\nSted: Rådhuset\n\n1. Velkomst\n\n2. Eventuelt\n');
+    expect(m.forum).toBe('Ældrerådet');
+    expect(m.start).toBe('2019-03-05T10:00:00+01:00');
+  });
+
+  test('"Punkt 1" alone on a line with the title on the next line', () => {
+    const m = parseText('Dagsorden\nUdvalg: Teknisk Udvalg\nDato: 2. april 2014\n\nPunkt 1\nGodkendelse af dagsorden\n\nPunkt 2\nVejplan 2014\nSagsfremstilling\nPlanen er klar.\n');
+    expect(m.items.map((i) => [i.number, i.title])).toEqual([
+      [1, 'Godkendelse af dagsorden'],
+      [2, 'Vejplan 2014'],
+    ]);
+    expect(m.items[1].background).toBe('Planen er klar.');
+  });
+
+  test('a body heading wrapped over two lines takes the whole title from the agenda list', () => {
+    const m = parseText(
+      'Referat\nUdvalg: Socialudvalget\nDato: 3. maj 2021\n\nIndholdsfortegnelse\n1. Godkendelse af dagsorden\n2. Status på udmøntning af den regionale sundhedsaftale for perioden 2019-2023\n\n' +
+        '1. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n\n2. Status på udmøntning af den regionale\nsundhedsaftale for perioden 2019-2023\nSagsfremstilling\nStatus er vedlagt.\nBeslutning\nTaget til efterretning.\n',
+    );
+    expect(m.items.map((i) => i.title)).toEqual(['Godkendelse af dagsorden', 'Status på udmøntning af den regionale sundhedsaftale for perioden 2019-2023']);
+    expect(m.items[1].background).toBe('Status er vedlagt.');
+  });
 });

@@ -46,11 +46,11 @@ function conversationWindows(): Window[] {
   return CONVERSATION_WINDOWS.map((w) => ({ limit: w.limit, ms: w.ms + (w.ms <= 2_000 ? 60 : 200) }));
 }
 function tenantWindows(perSecond: number, instances = 1): Window[] {
-  // never more than `perSecond` in any second (plus a 2% margin for arrival jitter, and 2% more per other
+  // never more than `perSecond` in any second (plus a 2% margin for arrival jitter, and 4% more per other
   // instance, whose jitter adds up with ours), spread in tenths of a second rather than one burst, with
   // room to catch up when a busy event loop fired a timer late
   return [
-    { limit: perSecond, ms: 1_020 + 20 * Math.max(0, instances - 1) },
+    { limit: perSecond, ms: 1_020 + 40 * Math.max(0, instances - 1) },
     { limit: Math.max(1, Math.ceil(perSecond / 10)), ms: 100 },
   ];
 }
@@ -242,7 +242,7 @@ export class DeliveryWorker {
    * make sends later, never closer together than the limits. The row whose slot comes first goes first,
    * so a conversation at its limit does not hold up the others.
    */
-  private readonly ready: Array<{ row: ClaimedDelivery; keys: ThrottleKey[] }> = [];
+  private readonly ready: Array<{ row: ClaimedDelivery; claimedAt: number }> = [];
   private pumpTimer?: NodeJS.Timeout;
 
   private dispatch(row: ClaimedDelivery): void {
@@ -252,15 +252,14 @@ export class DeliveryWorker {
       this.finish(row, markFailed(this.db, row.id, this.owner, `conversation ${row.conversationStatus}`).then(() => void this.stats.failed++));
       return;
     }
-    const keys = this.keys(row);
     const now = this.now();
-    const at = this.limiter.earliest(keys, now);
+    const at = this.limiter.earliest(this.keys(row), now);
     if (at - now > this.maxThrottleWaitMs) {
       // too far away: give the row back instead of holding it (another instance or a later claim takes it)
       this.finish(row, releaseClaim(this.db, row.id, this.owner, at - now).then(() => void this.stats.released++));
       return;
     }
-    this.ready.push({ row, keys });
+    this.ready.push({ row, claimedAt: now });
     this.pump();
   }
 
@@ -283,10 +282,22 @@ export class DeliveryWorker {
         for (const { row } of this.ready.splice(0)) this.finish(row, releaseClaim(this.db, row.id, this.owner, 0).then(() => void this.stats.released++));
         return;
       }
+      // a row held so long that its lease could run out before the send ends goes back (never send on an
+      // expired lease: another instance may have taken the row over)
+      const maxHoldMs = Math.max(this.leaseSeconds * 1000 - this.sendTimeoutMs - 1_000, (this.leaseSeconds * 1000) / 3);
+      for (let i = this.ready.length - 1; i >= 0; i--) {
+        if (now - this.ready[i].claimedAt > maxHoldMs) {
+          const [{ row }] = this.ready.splice(i, 1);
+          this.finish(row, releaseClaim(this.db, row.id, this.owner, 0).then(() => void this.stats.released++));
+        }
+      }
+      if (this.ready.length === 0) return;
+      // keys are computed now, not at claim time: the tenant share changes as instances come and go, and
+      // rows holding an older (smaller) share must not starve behind newer ones
       let best = -1;
       let bestAt = Infinity;
       for (let i = 0; i < this.ready.length; i++) {
-        const t = this.limiter.earliest(this.ready[i].keys, now);
+        const t = this.limiter.earliest(this.keys(this.ready[i].row), now);
         if (t < bestAt) {
           bestAt = t;
           best = i;
@@ -297,7 +308,8 @@ export class DeliveryWorker {
         this.pumpTimer = setTimeout(() => this.pump(), Math.max(1, bestAt - now));
         return;
       }
-      const [{ row, keys }] = this.ready.splice(best, 1);
+      const [{ row }] = this.ready.splice(best, 1);
+      const keys = this.keys(row);
       this.limiter.reserve(keys, now);
       this.finish(row, this.deliver(row, keys));
     }

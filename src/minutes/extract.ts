@@ -303,25 +303,36 @@ export async function pdfToText(data: Buffer): Promise<string> {
     for (const e of edges) edgeCount.set(e, (edgeCount.get(e) ?? 0) + 1);
   }
   const out: string[] = [];
-  for (const lines of pageLines) {
+  const pagesN = pageLines.length;
+  const firstTop = new Set((pageLines[0] ?? []).filter((l) => l.trim()).slice(0, 6).map((l) => l.replace(/\d+/g, '#')));
+  pageLines.forEach((lines, p) => {
     const idx: number[] = [];
     lines.forEach((l, k) => l.trim() && idx.push(k));
+    const top = new Set(idx.slice(0, 2));
     const edgeIdx = new Set([...idx.slice(0, 2), ...idx.slice(-2)]);
     lines.forEach((l, k) => {
       const t = l.trim();
       if (/^(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:af|of|\/)\s*\d{1,4})?$/i.test(t)) return;
-      if (
-        edgeIdx.has(k) &&
-        pageLines.length >= 3 &&
-        (edgeCount.get(l.replace(/\d+/g, '#')) ?? 0) >= Math.max(3, pageLines.length * 0.6) &&
-        !matchSectionLabel(t) &&
-        !/^\d{1,3}\s*[.)]\s/.test(t)
-      )
+      if (!edgeIdx.has(k) || pagesN < 2 || matchSectionLabel(t) || /^\d{1,3}\s*[.)]\s/.test(t)) {
+        out.push(l);
         return;
+      }
+      // the first page's header stays: it may be the only place the forum and date are written
+      if (p === 0 && top.has(k)) {
+        out.push(l);
+        return;
+      }
+      const shape = l.replace(/\d+/g, '#');
+      const count = edgeCount.get(shape) ?? 0;
+      const running =
+        (pagesN >= 3 && count >= Math.max(3, pagesN * 0.6)) ||
+        // two pages or a few: only lines that look like furniture (a date or number, or the first page's header)
+        (count >= Math.max(2, Math.ceil(pagesN * 0.5)) && (/\d/.test(t) || firstTop.has(shape)));
+      if (running) return;
       out.push(l);
     });
     out.push('');
-  }
+  });
   return out.join('\n');
 }
 

@@ -284,6 +284,14 @@ export const MEETING_BODIES: Record<string, string> = {
   kontaktudvalg: 'Kontaktudvalget',
   følgeudvalg: 'Følgeudvalget',
   partnerskab: 'Partnerskabet',
+  byråd: 'Byrådet',
+  kommunalbestyrelse: 'Kommunalbestyrelsen',
+  regionsråd: 'Regionsrådet',
+  økonomiudvalg: 'Økonomiudvalget',
+  forretningsudvalg: 'Forretningsudvalget',
+  ældreråd: 'Ældrerådet',
+  handicapråd: 'Handicaprådet',
+  integrationsråd: 'Integrationsrådet',
 };
 
 export { fold };

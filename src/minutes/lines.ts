@@ -266,6 +266,30 @@ function dropPageFurniture(lines: Line[]): void {
     const d2 = lo > 0 ? r - pageRanks[lo - 1] : Infinity;
     return Math.min(d1, d2) <= 3;
   };
+  const nearestPage = (r: number) => {
+    let lo = 0;
+    let hi = pageRanks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pageRanks[mid] < r) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= pageRanks.length) return pageRanks[pageRanks.length - 1];
+    if (lo === 0) return pageRanks[0];
+    return pageRanks[lo] - r < r - pageRanks[lo - 1] ? pageRanks[lo] : pageRanks[lo - 1];
+  };
+  // how often each line sits next to a page break: running headers do so on every page
+  const nearSets = new Map<string, Set<number>>();
+  if (pageRanks.length)
+    for (const [r, i] of nonBlank.entries()) {
+      const t = lines[i].text;
+      if (t.length > 160 || isPage(t) || !nearPage(r)) continue;
+      const k = norm(t);
+      if ((counts.get(k) ?? 0) < 2) continue;
+      const set = nearSets.get(k) ?? new Set<number>();
+      set.add(nearestPage(r));
+      nearSets.set(k, set);
+    }
   const seen = new Set<string>();
   for (const [r, i] of nonBlank.entries()) {
     const t = lines[i].text;
@@ -275,11 +299,12 @@ function dropPageFurniture(lines: Line[]): void {
     seen.add(k);
     const keepFirst = first && r < HEADER_ZONE;
     let drop = false;
-    if (isPage(t)) drop = !keepFirst || PAGE_LINE_RE.test(t);
+    if (isPage(t)) drop = true;
     else {
       const c = counts.get(k) ?? 0;
       if (c >= 2 && !keepFirst && t.length >= 6 && !matchSectionLabel(t) && !/^\d{1,3}\s*[.)]\s/.test(t)) {
-        if (pageRanks.length && nearPage(r)) drop = true;
+        const near = nearSets.get(k)?.size ?? 0; // next to different page breaks
+        if (pageRanks.length && nearPage(r) && (near >= 2 || /\d/.test(t))) drop = true;
         else if (c >= 3 && findDates(t).length && t.length <= 100) drop = true;
       }
     }

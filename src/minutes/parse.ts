@@ -390,6 +390,9 @@ function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: nu
     if (/[.,;]$/.test(nb.title) && nb.title.length > 60) score -= 1;
     const nx = nextNonBlank(lines, i, 2);
     if (nx > 0 && numbered[nx] && numbered[nx]!.num === nb.num + 1 && !lines[i].level) score -= 0.7;
+    // the end of a numbered list inside an item: the line before is the previous list entry
+    const pv = prevNonBlank(lines, i, 2);
+    if (pv >= 0 && numbered[pv] && numbered[pv]!.num === nb.num - 1 && !lines[i].level && !followedByStructure(lines, i, nb.title)) score -= 0.7;
     cands.push({ line: i, num: nb.num, sub: nb.sub, title: nb.title, score });
     if (cands.length >= 3000) break;
   }
@@ -405,7 +408,8 @@ function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: nu
       if (step <= 0) continue;
       const trans = step === 1 ? 2 : step <= 3 ? 0 : -3;
       const v = best[p] + cands[c].score + trans;
-      if (v > best[c]) {
+      // ties go to the later predecessor: a real heading comes after a numbered list inside the item before it
+      if (v > best[c] || (back[c] >= 0 && v === best[c])) {
         best[c] = v;
         back[c] = p;
       }
@@ -459,6 +463,28 @@ function unnumberedHeadings(lines: Line[], from: number, skip: Set<number>): Hea
     }
   }
   return out;
+}
+
+/**
+ * Last resort: an agenda written as plain lines under a list header, without numbers or bullets
+ * ("Dagsorden:" / "Velkomst" / "Status på projektet" / "Eventuelt"). Needs three or more short lines.
+ */
+function plainListHeadings(lines: Line[]): Heading[] {
+  for (let i = 0; i < Math.min(lines.length, 4000); i++) {
+    const t = lines[i].text;
+    if (!t || !isListHeader(t)) continue;
+    const out: Heading[] = [];
+    let j = nextNonBlank(lines, i, 2);
+    while (j > 0 && out.length < MAX_ITEMS) {
+      const c = stripBullet(lines[j].text);
+      if (c.length > 120 || !TITLE_START_RE.test(c) || /[.:;]$/.test(c) || /:/.test(c) || findDates(c).length || matchHeaderLabel(c) || matchSectionLabel(c)) break;
+      out.push({ line: -1, num: null, title: cleanTitle(c) });
+      if (j + 1 >= lines.length || !lines[j + 1].text) break;
+      j = j + 1;
+    }
+    if (out.length >= 3) return out;
+  }
+  return [];
 }
 
 const TIME_SLOT_RE = /^(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})(?:\s*(?:-|–|—|til)\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2}))?\s*(?:[-–:]\s+)?([A-ZÆØÅ"“].{2,200})$/;
@@ -528,6 +554,8 @@ function isStopLine(lines: Line[], j: number, numbered: Array<Numbered | null>):
   if (c && matchHeaderLabel(c[1])) return true;
   return matchHeaderLabel(t) !== null;
 }
+
+const TIME_ONLY_RE = /^(?:kl\.?|klokken|fra(?:\s+kl\.?)?)?\s*\d{1,2}(?:[.:]\d{2})?\s*(?:(?:-|–|—|til)\s*(?:ca\.?\s*)?(?:kl\.?\s*)?\d{1,2}(?:[.:]\d{2})?)?\s*(?:\(.{0,30}\))?\.?$/i;
 
 function parseHeader(lines: Line[], from: number, to: number, skip: Set<number>, numbered: Array<Numbered | null>): { fields: Fields; used: Set<number> } {
   const fields: Fields = new Map();
@@ -617,6 +645,15 @@ function parseHeader(lines: Line[], from: number, to: number, skip: Set<number>,
       }
       value = parts.join('\n');
       if (parts.length) i = j - 1;
+    }
+    if ((label === 'date' || label === 'start') && value && !findTimes(value.replace(/\d{1,2}[./-]\d{1,2}[./-]\d{2,4}/g, ' ')).start) {
+      // the time on a line of its own below the date ("Møde den 12. juni 2019" / "Kl. 09.00-11.00")
+      const j = nextNonBlank(lines, i, 2);
+      if (j > 0 && j < to && !skip.has(j) && TIME_ONLY_RE.test(lines[j].text) && findTimes(lines[j].text).start) {
+        value += ' ' + lines[j].text;
+        used.add(j);
+        i = j;
+      }
     }
     addField(fields, label, value);
   }
@@ -740,7 +777,7 @@ const GENITIVE_RE = /^(.{2,120}?)(?:'s|’s|s)\s+(?:(?:ordinære|ekstraordinære
 function forumFromTitle(title: string | null): string | null {
   if (!title) return null;
   let m = FORUM_FROM_TITLE_RE.exec(title.slice(0, 300));
-  if (m && !/^[A-ZÆØÅ0-9]/.test(m[1].trim())) m = null;
+  if (m && !/^[A-ZÆØÅ0-9]/.test(m[1].trim()) && !meetingBody(m[0])) m = null;
   if (!m) {
     const m2 = FORUM_AFTER_DATE_RE.exec(title.slice(0, 300));
     return m2 ? m2[1].replace(/\s+(?:kl\.?|på|hos|den)(?:\s.*)?$/i, '').trim() || null : null;
@@ -752,9 +789,9 @@ function forumFromTitle(title: string | null): string | null {
   const e = FORUM_END_RE.exec(f);
   if (e) f = f.slice(0, e.index);
   f = f.replace(/[\s.:;-]+$/, '').trim();
-  if (!f || f.length < 2 || !/^[A-ZÆØÅ0-9]/.test(f)) return null;
-  // "styregruppemøde for X": the forum is the body that meets, "Styregruppen for X"
   const body = meetingBody(m[0]);
+  if (!f || f.length < 2 || !(/^[A-ZÆØÅ0-9]/.test(f) || (body && /^[a-zæøå]/.test(f) && f.split(/\s+/).length <= 8))) return null;
+  // "styregruppemøde for X": the forum is the body that meets, "Styregruppen for X"
   if (body) {
     const prep = /^\S+\s+(?:(?:af|fra|for|til)\s+(?:mødet?\s+)?)?(i|for|til|fra)\s/i.exec(m[0].replace(/\s+del\s+\d+/i, ''));
     if (!FORUM_WORD_RE.test(f) || !new RegExp(`^${body.word}`, 'i').test(f)) return `${body.name} ${prep && /^(i|for)$/i.test(prep[1]) ? prep[1].toLowerCase() : 'for'} ${f}`;
@@ -775,6 +812,8 @@ const DOC_WORDS = '(?:indkaldelse|mødeindkaldelse|invitation|referat|dagsorden|
 const DOC_PREFIX_RE = new RegExp(`^${DOC_WORDS}(?:\\s+(?:for|fra|til|af|i))?\\s*[-–—:|,]?\\s*`, 'i');
 const DOC_SUFFIX_RE = new RegExp(`\\s*[-–—:|,(]\\s*${DOC_WORDS}\\b.*$`, 'i');
 
+const DOC_TAIL_RE = new RegExp(`\\s+${DOC_WORDS}\\s*$`, 'i');
+
 /** "Dagsorden - Økonomiudvalget - 12.03.2018" → "Økonomiudvalget" */
 function stripDocWords(t: string): string {
   let s = t.trim();
@@ -782,6 +821,7 @@ function stripDocWords(t: string): string {
   s = s.replace(DOC_SUFFIX_RE, '');
   s = s.replace(/\s*[-–—|,]\s*[^-–—|,]*\d[^-–—|,]*$/, '');
   s = s.replace(/\s+(?:den|d\.)?\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}.*$/, '');
+  s = s.replace(DOC_TAIL_RE, '');
   return s.replace(/[\s.:;,-]+$/, '').trim();
 }
 
@@ -801,6 +841,9 @@ interface When {
 
 const PLACE_RE = /(\b\d{4}\s+[A-ZÆØÅ][a-zæøå]+|(?:vej|gade|allé|alle|plads|torv|stræde|boulevard|vænge|parken)\s+\d{1,4}\b|rådhus|mødelokale|\blokale\b|byrådssal|\bsalen\b|udvalgsværelse|mødesal|auditorium|kantinen|\bhotel|konferencecenter|kursuscenter|borgerhus|kulturhus|biblioteket|\bkl-huset|\bteams\b|\bskype\b|\bzoom\b|\bonline\b|videomøde|virtuelt|regionshuset|kommunehus)/i;
 
+/** Place names that contain a forum word ("Byrådssalen", "Udvalgsværelset") */
+const PLACE_WORDS_RE = /rådhus\w*|udvalgsværelse\w*|byrådssal\w*|regionsrådssal\w*|bestyrelseslokale\w*/gi;
+
 /** A place written without a label in the first lines of the header (an address, "Rådhuset", "Teams"). */
 function unlabelledPlace(lines: Line[], headerEnd: number, skip: Set<number>, used: Set<number>): string | null {
   let seen = 0;
@@ -812,7 +855,7 @@ function unlabelledPlace(lines: Line[], headerEnd: number, skip: Set<number>, us
     if (/:/.test(l.text) || findDates(l.text).length || /\bkl\.?\s*\d/i.test(l.text)) continue;
     if (TITLE_START.test(l.text) || isListHeader(l.text) || matchHeaderLabel(l.text) || matchSectionLabel(l.text)) continue;
     if (/^(deltagere|afbud|til stede|fraværende|referent)\b/i.test(l.text)) continue;
-    if (PLACE_RE.test(l.text) && !FORUM_WORD_RE.test(l.text.replace(/rådhus\w*|udvalgsværelse\w*|byrådssal\w*/gi, ''))) return cleanValue(l.text.replace(/^(?:hos|på|i|afholdes\s+(?:hos|på|i))\s+/i, ''))?.replace(/\.$/, '') ?? null;
+    if (PLACE_RE.test(l.text) && !FORUM_WORD_RE.test(l.text.replace(PLACE_WORDS_RE, ''))) return cleanValue(l.text.replace(/^(?:hos|på|i|afholdes\s+(?:hos|på|i))\s+/i, ''))?.replace(/\.$/, '') ?? null;
   }
   return null;
 }
@@ -871,7 +914,7 @@ function computeWhen(fields: Fields, fallbacks: string[], yearRef: YMD | null): 
   let dateLine: string | undefined;
   if (!date) {
     for (const src of fallbacks) {
-      if (!src || /\b(udgivet|publiceret|opdateret|offentliggjort|printet|udskrevet)\b/i.test(src)) continue;
+      if (!src || /\b(udgivet|publiceret|opdateret|offentliggjort|printet|udskrevet|udsendt|dateret)\b/i.test(src)) continue;
       const hits = findDates(src).filter((h) => h.y !== null);
       if (!hits.length) continue;
       const h = hits[0];
@@ -1021,7 +1064,13 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
         const line = aligned.get(idx);
         if (line === undefined) return;
         const nb = numbered[line];
-        const bodyTitle = nb ? nb.title : cleanTitle(lines[line].text);
+        let bodyTitle = nb ? nb.title : cleanTitle(lines[line].text);
+        // a body heading wrapped onto the next line (PDF): the list has the whole title
+        if (bodyTitle && e.title.length > bodyTitle.length) {
+          const tb = tokens(bodyTitle).join(' ');
+          const te = tokens(e.title).join(' ');
+          if (tb.length >= 8 && te.startsWith(tb + ' ')) bodyTitle = e.title;
+        }
         headings.push({ line, num: nb?.num ?? e.num ?? null, sub: nb ? nb.sub : e.sub, title: bodyTitle || e.title });
       });
       // numbered body headings the list missed ("3a." broke the list, or the list was cut short)
@@ -1073,6 +1122,7 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   }
   if (!headings.length) headings = timeSlotHeadings(lines);
   if (!headings.length) headings = unnumberedHeadings(lines, list ? list.end : 0, list ? list.lines : new Set());
+  if (!headings.length) headings = plainListHeadings(lines);
   if (!headings.length) {
     throw new UserError('no agenda items found: this does not look like an agenda or minutes', 'not_minutes');
   }
@@ -1135,7 +1185,10 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
       }
     }
     // a heading wrapped onto a second line ("Status på udmøntning af" / "sundhedsaftalen")
-    if (title && h.line >= 0 && title.length >= 20 && from < n && lines[from].text && from === h.line + 1) {
+    if (title && h.line >= 0 && from < n && lines[from].text && from === h.line + 1 && title !== cleanTitle(lines[h.line].text.replace(/^\S+\s+/, '')) &&
+        tokens(title).join(' ').endsWith(' ' + tokens(lines[from].text).join(' ')) && lines[from].text.length <= 100) {
+      from++; // the rest of a wrapped heading whose whole title came from the agenda list
+    } else if (title && h.line >= 0 && title.length >= 20 && from < n && lines[from].text && from === h.line + 1) {
       const c = lines[from].text;
       const after = from + 1 < n ? lines[from + 1].text : '';
       const dangling = /\b(?:af|for|til|i|og|med|om|på|fra|ved|vedr\.?|mellem|samt|under|efter|mod|over|the|of|–|-)$/i.test(title);
@@ -1203,7 +1256,7 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
         const stripped = stripDocWords(part);
         if (!stripped || matchHeaderLabel(stripped) || isListHeader(stripped)) continue;
         if (parts.length > 1 && /\b(?:kommune|region)$/i.test(stripped) && parts.some((x) => x !== part && FORUM_WORD_RE.test(x))) continue;
-        if (FORUM_WORD_RE.test(stripped) && !findDates(stripped).length && stripped.split(/\s+/).length <= 8 && /^[A-ZÆØÅ0-9]/.test(stripped)) {
+        if (FORUM_WORD_RE.test(stripped.replace(PLACE_WORDS_RE, '')) && !findDates(stripped).length && stripped.split(/\s+/).length <= 8 && /^[A-ZÆØÅ0-9]/.test(stripped)) {
           forum = stripped;
           break outer;
         }
@@ -1212,13 +1265,25 @@ export function parseLines(lines: Line[], opts: ParseOptions = {}): Meeting {
   }
   if (!forum) {
     // last resort: the first name-like line of the header ("Tønnerup Forsyning A/S" above "Referat af bestyrelsesmøde")
-    const named = topLines.filter((t) => {
+    const parts = topLines.flatMap((t) => (t.length <= 160 ? t.split(/\s+[-–—|]\s+/) : [t])).map((t) => t.trim());
+    const named = parts.filter((t) => {
       if (t.length > 80 || /[:\t]/.test(t) || findDates(t).length || /\bkl\.?\s*\d/i.test(t)) return false;
       if (TITLE_START.test(t) || matchHeaderLabel(t) || isListHeader(t) || matchSectionLabel(t) || parseNumbered(t)) return false;
       if (!/^[A-ZÆØÅ0-9]/.test(t) || /[.!?]$/.test(t) || t.split(/\s+/).length > 8 || PLACE_RE.test(t)) return false;
       return stripDocWords(t) === t;
     });
     forum = named.find((t) => !/\b(?:kommune|region)$/i.test(t)) ?? null;
+  }
+  if (!forum) {
+    // "Referat fra byrådsmøde den …" with nothing else: the body that meets
+    for (const t of [title ?? '', ...topLines]) {
+      const w = /(?<![\p{L}])([\p{L}-]+?møde)(?![\p{L}])/iu.exec(t);
+      const b = w ? meetingBody(w[1]) : null;
+      if (b) {
+        forum = b.name;
+        break;
+      }
+    }
   }
   if (forum) forum = forum.replace(/^(?:i|for)\s+/i, '').replace(/[.:]+$/, '').trim() || null;
 

@@ -289,13 +289,14 @@ export async function createFromMeeting(
   meetingId: string,
   opts: { deadline: string; rule?: Rule; quorum?: number; voters?: 'roster' | ExplicitVoter[]; title?: string },
 ): Promise<Created> {
-  const m = await ctx.db.query<{ forum_id: string; title: string | null; kind: string; forum_name: string }>(
-    'select m.forum_id, m.title, m.kind, f.name forum_name from meetings m join forums f on f.id = m.forum_id where m.id = $1',
+  const m = await ctx.db.query<{ forum_id: string; title: string | null; kind: string; status: string; forum_name: string }>(
+    'select m.forum_id, m.title, m.kind, m.status, f.name forum_name from meetings m join forums f on f.id = m.forum_id where m.id = $1',
     [meetingId],
   );
   const meeting = m.rows[0];
   if (!meeting) throw new UserError(`Mødet ${meetingId} findes ikke.`, 'unknown_meeting');
   if (meeting.kind !== 'written_procedure') throw new UserError(`Mødet ${meetingId} er ikke en skriftlig procedure (kind ${meeting.kind}).`, 'bad_meeting');
+  if (meeting.status === 'minutes') throw new UserError(`Mødet ${meetingId} har allerede et referat med beslutninger; importér dagsordenen, før den afgøres.`, 'already_decided');
   const open = await ctx.db.query("select id from procedures where meeting_id = $1 and status = 'open'", [meetingId]);
   if (open.rows.length) throw new UserError(`Der er allerede en åben procedure for mødet: ${(open.rows[0] as { id: string }).id}`, 'already_open');
   const items = await ctx.db.query<{ title: string; recommendation: string | null; attachments: string[] }>(

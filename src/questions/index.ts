@@ -1,10 +1,10 @@
 import type { Db } from '../store/db';
-import { listForums, type Forum } from '../store/forums';
+import type { Forum } from '../store/forums';
 import { resolveTime, toLocal, type DateFilter } from './dates';
 import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { understand, type Understood } from './intent';
 import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
-import { agendaOf, attendeesOf, meetingCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
+import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
 import { decisionCoverage, decisionQuote, factSentences, groupMatchText, rerank, searchItems, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
 import { clip, skel, STOPWORDS, tokenize } from './text';
@@ -21,13 +21,12 @@ export { resolveTime } from './dates';
 export async function answerQuestion(db: Db, q: { question: string; now?: string | Date | null; lang?: 'da' | 'en' | null; locale?: string | null }): Promise<Answer> {
   const question = (q.question ?? '').replace(/\s+/g, ' ').trim().slice(0, 2000);
   const nowDt = toLocal(q.now ?? undefined);
-  const forums = await listForums(db);
+  const { forums, counts } = await forumsWithCounts(db);
   const u = understand(question, { now: nowDt.toJSDate(), lang: q.lang ?? undefined, locale: q.locale ?? undefined, forums });
   const lang = u.lang;
   if (!tokenize(question).length) return plain(false, 'unknown', T.empty[lang], lang);
   if (u.intent === 'help') return plain(true, 'help', T.help[lang], lang);
 
-  const counts = await meetingCounts(db);
   const withMeetings = u.forums.filter((f) => (counts.get(f.id) ?? 0) > 0);
   // a forum named but holding no meetings of its own (FU) is a topic word instead
   if (u.forums.length && !withMeetings.length) u.topic.push(...u.forums.flatMap((f) => f.shortNames.map((s) => skel(s.toLowerCase()))));
@@ -124,7 +123,7 @@ async function answerNext(ctx: Ctx): Promise<Answer> {
   // planned meetings and agendas ahead (rows made from "Næste møde" statements are read from the statements below)
   const ahead = (await meetingsAfter(db, ctx.forumIds, ctx.now, ctx.today)).filter((m) => m.origin !== 'next_meeting');
   const stated: Array<{ date: string; by: MeetingRow; itemNumber: number | null; itemTitle: string | null; excerpt: string }> = [];
-  for (const it of await nextMeetingItems(db, ctx.forumIds)) {
+  for (const it of await nextMeetingItems(db, ctx.forumIds, ctx.today)) {
     const d = statedDate(it.item_text ?? '', it.meeting_date) ?? it.next_meeting;
     if (d && d > ctx.today) stated.push({ date: d, by: it, itemNumber: it.item_number, itemTitle: it.item_title, excerpt: it.item_text || it.item_title });
   }

@@ -205,49 +205,31 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
       joins.push([i, a + link + b]);
     }
   }
+  // one round trip: exact forms, typo candidates (words with no exact form) and compounds holding the word
+  const r = await db.query<LexRow & { k: string; t: string; sim: number }>(
+    `select 'exact' as k, l.skel as t, l.word, l.skel, l.df, 1::float8 as sim from q_lexicon l where l.skel = any($1::text[])
+     union all
+     select 'fuzzy', w.t, l.word, l.skel, l.df, similarity(l.skel, w.t)::float8
+     from unnest($2::text[]) w(t)
+     cross join lateral (select word, skel, df from q_lexicon where skel % w.t order by similarity(skel, w.t) desc, df desc limit 12) l
+     where length(w.t) >= 4 and not exists (select 1 from q_lexicon x where x.skel = w.t)
+     union all
+     select 'infix', w.t, l.word, l.skel, l.df, 0
+     from unnest($2::text[]) w(t)
+     cross join lateral (select word, skel, df from q_lexicon where skel like '%' || w.t || '%' and skel <> w.t order by df desc limit 25) l
+     where length(w.t) >= 5`,
+    [[...want], words],
+  );
   const exact = new Map<string, LexRow[]>();
-  if (want.size) {
-    const r = await db.query<LexRow>('select word, skel, df from q_lexicon where skel = any($1::text[])', [[...want]]);
-    for (const row of r.rows) {
-      const list = exact.get(row.skel) ?? [];
-      list.push(row);
-      exact.set(row.skel, list);
-    }
+  const fuzzy = new Map<string, Array<LexRow & { sim: number }>>();
+  const infix = new Map<string, LexRow[]>();
+  for (const row of r.rows) {
+    const map = row.k === 'exact' ? exact : row.k === 'fuzzy' ? fuzzy : infix;
+    const list = map.get(row.t) ?? [];
+    list.push(row as never);
+    map.set(row.t, list as never);
   }
   const lookup = (s: string) => exact.get(s) ?? [];
-
-  // typos: words with no exact form
-  const fuzzyFor = words.filter((t) => t.length >= 4 && !lookup(t).length);
-  const fuzzy = new Map<string, Array<LexRow & { sim: number }>>();
-  if (fuzzyFor.length) {
-    const r = await db.query<LexRow & { t: string; sim: number }>(
-      `select t, l.word, l.skel, l.df, similarity(l.skel, t) sim
-       from unnest($1::text[]) t
-       cross join lateral (select word, skel, df from q_lexicon where skel % t order by similarity(skel, t) desc, df desc limit 12) l`,
-      [fuzzyFor],
-    );
-    for (const row of r.rows) {
-      const list = fuzzy.get(row.t) ?? [];
-      list.push(row);
-      fuzzy.set(row.t, list);
-    }
-  }
-  // compounds containing the word (stigning → takststigning): long-enough words only
-  const infixFor = words.filter((t) => t.length >= 5);
-  const infix = new Map<string, LexRow[]>();
-  if (infixFor.length) {
-    const r = await db.query<LexRow & { t: string }>(
-      `select t, l.word, l.skel, l.df
-       from unnest($1::text[]) t
-       cross join lateral (select word, skel, df from q_lexicon where skel like '%' || t || '%' and skel <> t order by df desc limit 25) l`,
-      [infixFor],
-    );
-    for (const row of r.rows) {
-      const list = infix.get(row.t) ?? [];
-      list.push(row);
-      infix.set(row.t, list);
-    }
-  }
 
   const groups: TermGroup[] = [];
   const consumed = new Set<number>();

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db';
+import { KNOWN_FORUMS, type Forum } from '../store/forums';
 import type { DateFilter } from './dates';
 
 /** SQL the questions module needs about meetings (the items search lives in retrieve.ts). */
@@ -69,29 +70,34 @@ export async function meetingsAfter(q: Queryable, forumIds: string[] | null, now
   return r.rows;
 }
 
-/** "Næste møde" items of held meetings (their text states the next date), newest meeting first. */
-export async function nextMeetingItems(q: Queryable, forumIds: string[] | null): Promise<Array<MeetingRow & { item_number: number; item_title: string; item_text: string }>> {
+/** The latest held meetings up to today (newest first): where "Næste møde" statements are read. */
+const RECENT = `recent as (
+       select m.* from meetings m
+       where ($1::text[] is null or m.forum_id = any($1::text[])) and m.status <> 'planned' and m.meeting_date <= $2::date
+       order by m.meeting_date desc
+       limit 24)`;
+
+/** "Næste møde" items of the latest held meetings (their text states the next date), newest meeting first. */
+export async function nextMeetingItems(q: Queryable, forumIds: string[] | null, today: string): Promise<Array<MeetingRow & { item_number: number; item_title: string; item_text: string }>> {
   const r = await q.query<MeetingRow & { item_number: number; item_title: string; item_text: string }>(
-    `select ${MEETING_COLS}, i.number as item_number, i.title as item_title,
+    `with ${RECENT}
+     select ${MEETING_COLS}, i.number as item_number, i.title as item_title,
             concat_ws(' ', i.background, i.recommendation, i.decision) as item_text
-     from items i join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id
-     where ($1::text[] is null or m.forum_id = any($1::text[]))
-       and i.title ~* '^\\s*n(æ|ae)ste\\s+m(ø|oe)de'
-     order by m.meeting_date desc nulls last
-     limit 50`,
-    [forumIds?.length ? forumIds : null],
+     from recent m join forums f on f.id = m.forum_id join items i on i.meeting_id = m.id
+     where i.title ~* '^\\s*(\\d+\\.?\\s*)?n(æ|ae)ste\\s+m(ø|oe)de'
+     order by m.meeting_date desc`,
+    [forumIds?.length ? forumIds : null, today],
   );
   return r.rows;
 }
 
-/** Meetings whose minutes state a "Næste møde" date after today, soonest date first. */
+/** The latest held meetings whose minutes state a "Næste møde" date after today, soonest date first. */
 export async function statedNextMeetings(q: Queryable, forumIds: string[] | null, today: string): Promise<MeetingRow[]> {
   const r = await q.query<MeetingRow>(
-    `select ${MEETING_COLS} from meetings m join forums f on f.id = m.forum_id
-     where ($1::text[] is null or m.forum_id = any($1::text[]))
-       and m.next_meeting > $2::date
-     order by m.next_meeting, m.meeting_date desc
-     limit 10`,
+    `with ${RECENT}
+     select ${MEETING_COLS} from recent m join forums f on f.id = m.forum_id
+     where m.next_meeting > $2::date
+     order by m.next_meeting, m.meeting_date desc`,
     [forumIds?.length ? forumIds : null, today],
   );
   return r.rows;
@@ -122,6 +128,17 @@ export async function agendaOf(q: Queryable, meetingId: string): Promise<AgendaR
     [meetingId],
   );
   return r.rows;
+}
+
+/** The stored forums with their meeting counts, and the known forums (forums.json) not stored yet. */
+export async function forumsWithCounts(q: Queryable): Promise<{ forums: Forum[]; counts: Map<string, number> }> {
+  const r = await q.query<{ id: string; name: string; short_names: string[] | null; aliases: string[] | null; region: string | null; prepares: string[] | null; n: number }>(
+    `select f.id, f.name, f.short_names, f.aliases, f.region, f.prepares, (select count(*) from meetings m where m.forum_id = f.id)::int as n
+     from forums f order by f.name`,
+  );
+  const forums: Forum[] = r.rows.map((x) => ({ id: x.id, name: x.name, shortNames: x.short_names ?? [], aliases: x.aliases ?? [], region: x.region, prepares: x.prepares ?? [] }));
+  for (const k of KNOWN_FORUMS) if (!forums.some((f) => f.id === k.id)) forums.push({ ...k });
+  return { forums, counts: new Map(r.rows.map((x) => [x.id, x.n])) };
 }
 
 /** Number of meetings per forum id. */

@@ -91,7 +91,7 @@ const FILTERS = `($2::text[] is null or m.forum_id = any($2::text[]))
 const ITEM_SQL = `with q as (select to_tsquery('danish', $1) q),
      hit as (select i.meeting_id, i.position from items i join meetings m on m.id = i.meeting_id, q
              where i.search @@ q.q and ${FILTERS} limit $8)
-     select ${COLS}, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q.q)::float8 as rank
+     select ${COLS}, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q.q)::float8 as rank, (select count(*) from hit)::int as hits
      from hit join items i using (meeting_id, position) join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id, q
      order by rank desc
      limit $7`;
@@ -139,9 +139,25 @@ export async function searchItems(db: Queryable, groups: TermGroup[], totalItems
   };
   const any = tsqueryText(groups, totalItems, 'any');
   const all = tsqueryText(groups, totalItems, 'all');
-  if (any || all) addRows(await titleCandidates(db, groups, params(all || any).slice(0, 7), 15));
-  if (all) addRows((await db.query<ItemRow>(ITEM_SQL, params(all))).rows);
-  if (out.length < 8 && any) addRows((await db.query<ItemRow>(ITEM_SQL, params(any))).rows);
+  let truncated = false;
+  if (all) {
+    const rows = (await db.query<ItemRow & { hits: number }>(ITEM_SQL, params(all))).rows;
+    truncated = rows.length > 0 && rows[0].hits >= cap;
+    addRows(rows);
+  }
+  if (out.length < 8 && any) {
+    const rows = (await db.query<ItemRow & { hits: number }>(ITEM_SQL, params(any))).rows;
+    truncated ||= rows.length > 0 && rows[0].hits >= cap;
+    addRows(rows);
+  }
+  // common words matched more items than were ranked: the items whose titles name them all come first
+  if (truncated) {
+    const titled = await titleCandidates(db, groups, params(all || any), 15);
+    const rest = out.splice(0);
+    seen.clear();
+    addRows(titled);
+    addRows(rest);
+  }
   return out;
 }
 

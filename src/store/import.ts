@@ -4,8 +4,8 @@ import path from 'path';
 import { UserError } from '../errors';
 import { Meeting, type DocumentFormat, type MeetingStatus } from '../minutes/model';
 import type { Db, Queryable } from './db';
-import { ensureKnownForums, forumKey, getOrCreateForum, type Forum } from './forums';
-import { findMeetingFor, mergeMeetings, newMeetingId, planMeeting, STATUS_RANK, writeMeeting } from './meetings';
+import { ensureKnownForums, forumKey, getOrCreateForum } from './forums';
+import { findMeetingFor, mergeMeetings, newMeetingId, planStatedNextMeeting, STATUS_RANK, writeMeeting } from './meetings';
 import { parseMeetingTime } from './time';
 
 /**
@@ -232,7 +232,7 @@ export async function importDocument(db: Db, input: ImportInput, opts: ImportOpt
         result = 'created';
         status = meeting.status;
       }
-      if (written && meeting.nextMeeting && time && meeting.nextMeeting > time.date) await planNextMeeting(tx, forum, meeting.nextMeeting);
+      if (written && meeting.nextMeeting && time && meeting.nextMeeting > time.date) await planStatedNextMeeting(tx, forum, meeting.nextMeeting);
       // the document and its audit row in one statement; no row back means the bytes were imported meanwhile
       const inserted = await tx.query(
         `with doc as (
@@ -266,11 +266,6 @@ export async function importDocument(db: Db, input: ImportInput, opts: ImportOpt
     }
     throw e;
   }
-}
-
-/** A "Næste møde" date with no meeting on it yet becomes a planned meeting (origin next_meeting). */
-async function planNextMeeting(tx: Queryable, forum: Forum, date: string): Promise<void> {
-  await planMeeting(tx, { forum, start: date, origin: 'next_meeting' });
 }
 
 export async function findDocument(q: Queryable, digest: string): Promise<{ sha256: string; fileName: string; meetingId: string | null } | null> {

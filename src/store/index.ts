@@ -22,14 +22,18 @@ export {
   findMeetingFor,
   getMeeting,
   listMeetings,
+  mergeMeetings,
   planMeeting,
+  planStatedNextMeeting,
   upcomingMeetings,
+  writeMeeting,
   type ListMeetingsOptions,
   type MeetingOrigin,
   type MeetingSummary,
   type PlanArgs,
   type PlanResult,
   type StoredMeeting,
+  type WriteMeetingArgs,
 } from './meetings';
 export {
   MAX_DOCUMENT_BYTES,

@@ -322,6 +322,25 @@ export function plannedMeeting(forum: Forum, p: { start: string; end?: string | 
   };
 }
 
+/**
+ * Plans a meeting on a date stated as "Næste møde" unless the forum already has a meeting that day
+ * (one statement: the importer runs it for nearly every document). Returns the new id, or null.
+ */
+export async function planStatedNextMeeting(tx: Queryable, forum: Forum, date: string): Promise<string | null> {
+  const start = parseMeetingTime(date);
+  if (!start || start.hasTime) return null;
+  const id = `${meetingIdPrefix(forum)}-${start.date}`;
+  const data: Meeting = { ...plannedMeeting(forum, { start: start.date }), id };
+  const r = await tx.query<{ id: string }>(
+    `insert into meetings (id, forum_id, title, kind, status, start_at, start_local, meeting_date, data, origin)
+     select $1, $2, $3, 'meeting', 'planned', $4, $5::text, $5::date, $6::jsonb, 'next_meeting'
+     where not exists (select 1 from meetings where forum_id = $2 and meeting_date = $5::text::date)
+     on conflict (id) do nothing returning id`,
+    [id, forum.id, data.title, start.at, start.date, JSON.stringify(data)],
+  );
+  return r.rows[0]?.id ?? null;
+}
+
 export interface PlanArgs {
   forum: Forum;
   /** As parseMeetingTime reads it: a date alone or a local/ISO time. */

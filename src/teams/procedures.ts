@@ -16,6 +16,7 @@ import {
   nameSubstitute,
   openProceduresFor,
   startProcedures,
+  tenantAllowed,
   type TeamsActor,
 } from '../procedures';
 import { rememberTeamsUserId, setVoting, syncRosterFromTeam, listRoster } from '../procedures/roster';
@@ -70,6 +71,8 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
       },
     );
     if (!result) return actionError(400, 'BadRequest', 'Ugyldig stemme.');
+    // another organisation learns nothing about the procedure, not even its card
+    if (result.code === 'wrong_tenant') return actionError(403, 'Forbidden', result.message);
     deps.log.info({ procedureId: d.procedureId, item: d.item, status: result.status, code: result.code, aadObjectId: actor.aadObjectId, activityId: ctx.activity.id }, 'procedure vote');
     const known = result.status !== 'refused' ? result.voter : null;
     const card = await cardFor(deps.db, deps.config, deps.now(), d.procedureId, { ...actor, onBehalfOf }, voteBanner(result), known);
@@ -80,7 +83,9 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
   bot.actionExecute('procedure.refresh', async (ctx, raw) => {
     const id = (raw as { procedureId?: unknown })?.procedureId;
     if (typeof id !== 'string' || !id) return actionError(400, 'BadRequest', 'Ugyldig forespørgsel.');
-    const card = await cardFor(deps.db, deps.config, deps.now(), id, actorOf(ctx));
+    const actor = actorOf(ctx);
+    if (!tenantAllowed(deps.config, actor.tenantId)) return actionError(403, 'Forbidden', 'Din organisation har ikke adgang til denne procedure.');
+    const card = await cardFor(deps.db, deps.config, deps.now(), id, actor);
     if (!card) return actionError(404, 'NotFound', 'Proceduren findes ikke.');
     return actionCard(card);
   });

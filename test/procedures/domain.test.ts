@@ -117,6 +117,27 @@ describe.each(engines())('procedures domain on %s', (_name, opts) => {
     expect((await castVote(ctx2, actor(person(1)), { procedureId: p2.id, item: 1, choice: 'for' }, 'c-1')).code).toBe('cancelled');
   });
 
+  it('deadline jobs: two workers at once close each procedure exactly once; a crashed claim is retried after its lease', async () => {
+    const ctx = clockCtx(db, testConfig());
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await createProcedure(ctx, CLI, spec({ deadline: new Date(ctx.now().getTime() + 60_000).toISOString() }))).id);
+    // a worker that claimed one close job and died before finishing it
+    ctx.advance(61_000);
+    const crashed = await repo.claimDueJob(db, ctx.now(), 30_000);
+    expect(crashed).not.toBeNull();
+    const w1 = new ProcedureWorker(ctx);
+    const w2 = new ProcedureWorker(ctx);
+    await Promise.all([w1.runDue(), w2.runDue()]);
+    const stillOpen = await db.query<{ id: string }>("select id from procedures where id = any($1) and status = 'open'", [ids]);
+    expect(stillOpen.rows.map((r) => r.id)).toEqual(ids.filter((id) => id === crashed!.procedure_id));
+    ctx.advance(31_000); // the lease ran out: the job is claimed again
+    await Promise.all([w1.runDue(), w2.runDue()]);
+    const closes = await db.query<{ subject: string; n: number }>("select subject, count(*)::int n from audit_log where action = 'procedure.closed' and subject = any($1) group by subject", [ids]);
+    expect(closes.rows).toHaveLength(6);
+    expect(closes.rows.every((r) => r.n === 1)).toBe(true);
+    expect((w1.stats['close:closed'] ?? 0) + (w2.stats['close:closed'] ?? 0)).toBe(6);
+  });
+
   it('quorum not met, roster CSV, from a meeting, form card', async () => {
     const ctx = clockCtx(db, testConfig());
     const { id } = await createProcedure(ctx, CLI, spec({ quorum: 0.6 }));
@@ -138,7 +159,18 @@ describe.each(engines())('procedures domain on %s', (_name, opts) => {
     expect(das.find((x) => x.aadObjectId === 'aad-eva')!.votes).toBe(false);
     expect(das.find((x) => x.aadObjectId === 'aad-bo')!.votes).toBe(true);
 
-    await expect(createFromMeeting(ctx, CLI, show.meetingId!, { deadline: new Date(ctx.now().getTime() + 86_400_000).toISOString() })).resolves.toMatchObject({ items: 3 });
+    // a decided meeting is not put to a vote again
+    await expect(createFromMeeting(ctx, CLI, show.meetingId!, { deadline: new Date(ctx.now().getTime() + 86_400_000).toISOString() })).rejects.toThrow(/allerede et referat/);
+    // an agenda of kind written_procedure: each item becomes a proposal, and the decisions land on its items
+    const agenda = await createProcedure(ctx, CLI, spec({ deadline: new Date(ctx.now().getTime() + 86_400_000).toISOString() }));
+    await cancelProcedure(ctx, CLI, agenda.id);
+    const fromMeeting = await createFromMeeting(ctx, CLI, agenda.meetingId, { deadline: new Date(ctx.now().getTime() + 86_400_000).toISOString(), rule: 'tacit' });
+    expect(fromMeeting).toMatchObject({ items: 3, meetingId: agenda.meetingId });
+    await castVote(ctx, actor(person(3)), { procedureId: fromMeeting.id, item: 3, choice: 'against' }, 'fm-1');
+    ctx.advance(2 * 86_400_000);
+    await new ProcedureWorker(ctx).runDue();
+    const decided = await db.query<{ number: number; outcome: string }>('select number, outcome from items where meeting_id = $1 order by position', [agenda.meetingId]);
+    expect(decided.rows.map((r) => r.outcome)).toEqual(['approved', 'approved', 'postponed']);
     expectValidCard(renderForm([{ id: 'sdf', name: 'Socialdirektørforum' }], { deadlineDate: '2026-12-01', error: 'Fejl' }));
   });
 });

@@ -86,8 +86,13 @@ describe.each(engines())('written procedures over the protocol on %s', (_name, o
     const outsider = await vote(OUTSIDER as P, id, 1, 'for');
     expect(outsider.text).toContain('ikke stemmeberettiget');
     expect(outsider.text).not.toContain('Din stemme');
-    const wrongTenant = await vote(person(3), id, 1, 'for', { tenantId: 'another-tenant' });
-    expect(wrongTenant.text).toContain('ikke adgang');
+    // another tenant: refused, and the answer carries nothing about the procedure
+    const wrongTenant = await client.send(adaptiveCardAction('procedure.vote', { procedureId: id, item: 1, choice: 'for' }, { user: person(3), tenantId: 'another-tenant', channel: true }));
+    expect(wrongTenant.status).toBe(200);
+    expect(wrongTenant.body).toEqual({ statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: expect.stringContaining('ikke adgang') } });
+    const peek = await client.send(adaptiveCardAction('procedure.refresh', { procedureId: id }, { user: person(3), tenantId: 'another-tenant', channel: true }));
+    expect(peek.body.statusCode).toBe(403);
+    expect(JSON.stringify(peek.body)).not.toContain('Ny repræsentant');
     // card data cannot pick someone else's ballot
     const spoof = await press(person(4), { procedureId: id, item: 1, choice: 'for', onBehalfOf: 'aad-voter-5' });
     expect(spoof.text).toContain('ikke stemmeberettiget');

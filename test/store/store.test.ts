@@ -147,6 +147,13 @@ describe.each(engines())('store on %s', (_engine, dbOptions) => {
     const dec = await importDocument(db, doc(meeting({ start: '2014-12-12T10:00:00+01:00', end: null }), 'dec.txt'), opts);
     expect(dec).toMatchObject({ meetingId: 'sdf-2014-12-12', result: 'updated', status: 'agenda' });
     expect(await count(db, 'meetings')).toBe(2);
+
+    // a stated date that already has a meeting (planned with a time) leaves that meeting as it is
+    const forum = (await resolveForum(db, 'SDF'))!;
+    await db.transaction((tx) => planMeeting(tx, { forum, start: '2015-03-06T13:00', location: 'Klitby Rådhus', origin: 'planned' }));
+    await importDocument(db, doc(minutesOf(meeting({ start: '2015-01-09T09:00:00+01:00' }), { nextMeeting: '2015-03-06' }), 'jan.txt'), opts);
+    expect(await getMeeting(db, 'sdf-2015-03-06')).toMatchObject({ start: '2015-03-06T13:00:00+01:00', location: 'Klitby Rådhus', origin: 'planned' });
+    expect(await count(db, 'meetings')).toBe(4);
   });
 
   it('keeps a failing file from leaving anything behind, and imports the rest of the batch', async () => {
