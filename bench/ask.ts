@@ -5,6 +5,7 @@
  * Prints one JSON line per size; --write adds the results to BENCHMARKS.md (section "Questions (ask)").
  * Targets (issue 3): p95 ≤ 50 ms at 50,000 items; 5k → 50k costs at most 2×; RSS reported at 50,000.
  */
+import './json-last';
 import fs from 'fs';
 import path from 'path';
 import { openDb, type Db, type DbOptions } from '../src/store/db';

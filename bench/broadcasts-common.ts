@@ -68,6 +68,12 @@ export interface ServerProc {
   exited: Promise<number | null>;
 }
 
+/** Servers this benchmark started: killed when it exits, also on an error. */
+const spawned = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of spawned) p.kill('SIGKILL');
+});
+
 /** `forumbot serve` from the TypeScript sources, as its own process (so it can be killed with -9). */
 export async function startServerProcess(env: Record<string, string>, port: number, logFile: string): Promise<ServerProc> {
   const out = fs.openSync(logFile, 'a');
@@ -78,9 +84,15 @@ export async function startServerProcess(env: Record<string, string>, port: numb
     env: { ...process.env, FORUMBOT_FROM_SOURCE: '1', LOG_LEVEL: 'info', SECRETARIAT_AAD_IDS: SECRETARY_AAD, PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, ...env },
     stdio: ['ignore', out, out],
   });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  spawned.add(proc);
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on('exit', (code) => {
+      spawned.delete(proc);
+      resolve(code);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
-  const end = Date.now() + 60_000;
+  const end = Date.now() + 180_000; // a loaded machine compiles the sources slowly
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`server exited early; see ${logFile}`);
     try {

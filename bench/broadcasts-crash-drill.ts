@@ -33,7 +33,8 @@ async function main() {
   const { db, env } = await openBenchDb(kind, dir, schema);
   const meetingId = await seed(db, n, connector.url);
   if (kind === 'pglite') await db.close();
-  const serverEnv = { ...env, BROADCAST_LEASE_SECONDS: String(leaseSeconds) };
+  // lease > longest hold in the ready queue + send timeout (see DeliveryWorker)
+  const serverEnv = { ...env, BROADCAST_LEASE_SECONDS: String(leaseSeconds), BROADCAST_SEND_TIMEOUT_MS: '4000' };
   const basePort = 40_000 + Math.floor(Math.random() * 1000);
   const logs = Array.from({ length: instances }, (_, i) => path.join(os.tmpdir(), `forumbot-crash-${process.pid}-${i}.log`));
   const servers: ServerProc[] = [];

@@ -3,7 +3,9 @@
  * *layout* into a fictional document in test/fixtures/minutes (names, places and decisions are made up):
  * KMD/EG "Åbent referat" pages, KKR minutes with "Ad 1.", Word minutes with "Dagsordenspunkt 1:",
  * tables exported to text, PDF text with running headers/footers, portal HTML, Roman numerals,
- * "3a."/"3b." items, participants listed after the items, time-slot programmes, and more.
+ * "3a."/"3b." items, participants listed after the items, time-slot programmes, and more. The inline
+ * cases at the end cover header and forum forms (genitive "Økonomiudvalgets møde", "styregruppemøde for X",
+ * "Emne:", "Møde den:", English labels) that real documents use.
  */
 import fs from 'fs';
 import path from 'path';
@@ -470,6 +472,13 @@ describe('header and forum forms seen in real documents', () => {
       [3, 'Fælles kursusdag i efteråret'],
       [4, 'Eventuelt'],
     ]);
+  });
+
+  test('initials in a participant list after the items ("V. Olsen") are not Roman-numbered items', () => {
+    const m = parseText('Referat\nUdvalg: Kulturudvalget\nDato: 3. maj 2021\n\n1. Godkendelse af dagsorden\nGodkendt.\n\n2. Budget\nGodkendt.\n\n3. Eventuelt\nIntet.\n\nDeltagere:\nA. Hansen\nV. Olsen\nI. C. Berg\n');
+    expect(m.items.map((i) => i.title)).toEqual(['Godkendelse af dagsorden', 'Budget', 'Eventuelt']);
+    expect(names(m.participants)).toEqual(['A. Hansen', 'V. Olsen', 'I. C. Berg']);
+    expect(m.items[2].decision).toBe('Intet.');
   });
 
   test('a numbered list inside an item is not taken for the next items', () => {

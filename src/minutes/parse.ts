@@ -109,7 +109,8 @@ export function parseNumbered(text: string, raw?: string): Numbered | null {
   m = ROMAN_RE.exec(t);
   if (m && m[1] && TITLE_START_RE.test(m[2])) {
     const title = cleanTitle(m[2]);
-    if (title) return { num: romanValue(m[1]), sub: 0, title, strong: true };
+    // "V. Olsen", "I. C. Jacobsen": a single letter is often an initial, so it is a weak heading on its own
+    if (title && !/^[A-ZÆØÅ]\.\s/.test(title)) return { num: romanValue(m[1]), sub: 0, title, strong: m[1].length > 1 };
   }
   m = BARE_NUM_RE.exec(t);
   if (m && !/\t/.test(text)) {
@@ -377,7 +378,7 @@ interface Heading {
 }
 
 function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: number, skip: Set<number>): Heading[] {
-  const cands: Array<{ line: number; num: number; sub?: number; title: string; score: number }> = [];
+  const cands: Array<{ line: number; num: number; sub?: number; title: string; score: number; strong: boolean }> = [];
   for (let i = from; i < lines.length; i++) {
     const nb = numbered[i];
     if (!nb || skip.has(i) || !nb.title) continue;
@@ -393,7 +394,7 @@ function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: nu
     // the end of a numbered list inside an item: the line before is the previous list entry
     const pv = prevNonBlank(lines, i, 2);
     if (pv >= 0 && numbered[pv] && numbered[pv]!.num === nb.num - 1 && !lines[i].level && !followedByStructure(lines, i, nb.title)) score -= 0.7;
-    cands.push({ line: i, num: nb.num, sub: nb.sub, title: nb.title, score });
+    cands.push({ line: i, num: nb.num, sub: nb.sub, title: nb.title, score, strong: nb.strong });
     if (cands.length >= 3000) break;
   }
   if (!cands.length) return [];
@@ -406,7 +407,8 @@ function numberedChain(lines: Line[], numbered: Array<Numbered | null>, from: nu
     for (let p = Math.max(0, c - WINDOW); p < c; p++) {
       const step = numStep(cands[p], cands[c]);
       if (step <= 0) continue;
-      const trans = step === 1 ? 2 : step <= 3 ? 0 : -3;
+      // a weak heading ("V. Olsen", "2 kommuner …") only joins the chain as the very next number
+      const trans = step === 1 ? 2 : step <= 3 ? (cands[c].strong ? 0 : -1) : -3;
       const v = best[p] + cands[c].score + trans;
       // ties go to the later predecessor: a real heading comes after a numbered list inside the item before it
       if (v > best[c] || (back[c] >= 0 && v === best[c])) {
@@ -546,7 +548,7 @@ function first(fields: Fields, f: HeaderField): string | null {
 
 function isStopLine(lines: Line[], j: number, numbered: Array<Numbered | null>): boolean {
   const t = lines[j].text;
-  if (numbered[j]) return true;
+  if (numbered[j]?.strong) return true;
   if (isListHeader(t) || matchSectionLabel(t)) return true;
   const tab = lines[j].raw.indexOf('\t');
   if (tab > 0 && matchHeaderLabel(lines[j].raw.slice(0, tab))) return true;
