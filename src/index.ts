@@ -50,15 +50,14 @@ export async function serve(opts: ServeOptions = {}): Promise<RunningServer> {
   return running;
 }
 
-/** `--demo`: an empty store gets the fictional demo forum (src/store/demo.ts, loadDemoData). */
+/**
+ * `--demo`: loads the fictional demo forum (src/store/demo.ts). Safe on every start: the dated documents (the
+ * upcoming agenda, the written procedure) are refreshed relative to today, so "hvornår er næste møde?" always has an
+ * answer, and a store that holds other forums' meetings is left alone.
+ */
 export async function loadDemoIfEmpty(db: Db): Promise<void> {
-  const { rows } = await db.query<{ n: number }>('select count(*)::int as n from meetings');
-  if (rows[0].n > 0) {
-    log.info({ meetings: rows[0].n }, 'demo: the store already holds meetings, nothing loaded');
-    return;
-  }
   const result = await loadDemoData(db);
-  log.info({ result }, 'demo: demo data loaded');
+  log.info({ loaded: result.loaded, reason: result.reason }, 'demo: demo data checked');
 }
 
 if (require.main === module) {

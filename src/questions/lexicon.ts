@@ -76,8 +76,19 @@ export function rewritePhrases(folded: string): string {
 }
 
 /** A crude Danish/English stem on folded words, for matching inflected forms in item text. */
+const STEMS = new Map<string, string>();
 export function stem(w: string): string {
-  if (w.length <= 4 || /^\d/.test(w)) return w;
+  if (w.length <= 4) return w;
+  const hit = STEMS.get(w);
+  if (hit !== undefined) return hit;
+  const s = stemUncached(w);
+  if (STEMS.size > 50_000) STEMS.clear();
+  STEMS.set(w, s);
+  return s;
+}
+
+function stemUncached(w: string): string {
+  if (/^\d/.test(w)) return w;
   const suffixes = ['ernes', 'erens', 'erne', 'ende', 'ethed', 'elser', 'elsen', 'else', 'ens', 'ets', 'ere', 'ene', 'ede', 'eren', 'er', 'en', 'et', 'es', 'ed', 'e', 's'];
   for (const s of suffixes) if (w.endsWith(s) && w.length - s.length >= 4) return w.slice(0, -s.length);
   return w;

@@ -130,10 +130,10 @@ export async function agendaOf(q: Queryable, meetingId: string): Promise<AgendaR
   return r.rows;
 }
 
-/** The stored forums with their meeting counts, and the known forums (forums.json) not stored yet. */
+/** The stored forums with whether they hold meetings (1/0), and the known forums (forums.json) not stored yet. */
 export async function forumsWithCounts(q: Queryable): Promise<{ forums: Forum[]; counts: Map<string, number> }> {
   const r = await q.query<{ id: string; name: string; short_names: string[] | null; aliases: string[] | null; region: string | null; prepares: string[] | null; n: number }>(
-    `select f.id, f.name, f.short_names, f.aliases, f.region, f.prepares, (select count(*) from meetings m where m.forum_id = f.id)::int as n
+    `select f.id, f.name, f.short_names, f.aliases, f.region, f.prepares, (case when exists (select 1 from meetings m where m.forum_id = f.id) then 1 else 0 end)::int as n
      from forums f order by f.name`,
   );
   const forums: Forum[] = r.rows.map((x) => ({ id: x.id, name: x.name, shortNames: x.short_names ?? [], aliases: x.aliases ?? [], region: x.region, prepares: x.prepares ?? [] }));

@@ -84,7 +84,7 @@ const FILTERS = `($2::text[] is null or m.forum_id = any($2::text[]))
        and ($6::int is null or extract(day from m.meeting_date)::int = $6::int)`;
 
 /**
- * Full-text candidates, ranked with the field weights. The inner select stops after `cap` matching items
+ * Full-text candidates, ranked with the field weights. The inner select stops after `cap` (200) matching items
  * (unordered, straight from the index), so a question made of very common words costs the same at 50,000
  * items as at 5,000; the title search below finds the items named by such words.
  */
@@ -122,9 +122,9 @@ async function titleCandidates(db: Queryable, groups: TermGroup[], base: unknown
  * Candidate items: those whose title names every topic word, those holding every topic word anywhere (an answer
  * needs most of them), and when that finds few, those holding any of the rarer words.
  */
-export async function searchItems(db: Queryable, groups: TermGroup[], totalItems: number, filter: MeetingFilter, limit = 40): Promise<ItemRow[]> {
+export async function searchItems(db: Queryable, groups: TermGroup[], totalItems: number, filter: MeetingFilter, limit = 30): Promise<ItemRow[]> {
   const d = filter.date && !filter.date.soft ? filter.date : null;
-  const cap = 300;
+  const cap = 200;
   const params = (tsq: string) => [tsq, filter.forumIds?.length ? filter.forumIds : null, d?.from ?? null, d?.to ?? null, d && !d.from ? (d.month ?? null) : null, d && !d.from ? (d.day ?? null) : null, limit, cap];
   const out: ItemRow[] = [];
   const seen = new Set<string>();
@@ -152,7 +152,7 @@ export async function searchItems(db: Queryable, groups: TermGroup[], totalItems
   }
   // common words matched more items than were ranked: the items whose titles name them all come first
   if (truncated) {
-    const titled = await titleCandidates(db, groups, params(all || any), 15);
+    const titled = await titleCandidates(db, groups, params(all || any), 10);
     const rest = out.splice(0);
     seen.clear();
     addRows(titled);

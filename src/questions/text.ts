@@ -22,16 +22,13 @@ export function normalize(s: string): string {
  * aa→a, ae→a, oe→o, then æ→a, ø→o, å→a, ä→a, ö→o, ü→u, é→e.
  */
 export function skel(word: string): string {
-  return word
-    .toLowerCase()
-    .replace(/aa/g, 'a')
-    .replace(/ae/g, 'a')
-    .replace(/oe/g, 'o')
-    .replace(/[æåä]/g, 'a')
-    .replace(/[øö]/g, 'o')
-    .replace(/ü/g, 'u')
-    .replace(/é/g, 'e');
+  const w = word.toLowerCase();
+  if (!SKEL_ANY.test(w)) return w;
+  return w.replaceAll('aa', 'a').replaceAll('ae', 'a').replaceAll('oe', 'o').replace(SKEL_RE, (m) => SKEL_MAP[m]);
 }
+const SKEL_ANY = /aa|ae|oe|[æåäøöüé]/;
+const SKEL_RE = /[æåäøöüé]/g;
+const SKEL_MAP: Record<string, string> = { æ: 'a', å: 'a', ä: 'a', ø: 'o', ö: 'o', ü: 'u', é: 'e' };
 
 /**
  * The question folded for pattern matching: lower case, skel-folded words, punctuation dropped except inside
