@@ -333,6 +333,8 @@ async function answerAgenda(ctx: Ctx, decisions: boolean): Promise<Answer> {
 /** Thresholds calibrated on the question tests (test/questions): below them the bot says it does not know. */
 export const THRESHOLDS = { coverage: 0.72, passage: 0.5, decisionCoverage: 0.7 };
 
+const MONTH_NAMES = new Set('januar februar marts april maj juni juli august september oktober november december january february march may june july october'.split(' '));
+
 function isConfident(top: Scored | undefined, intent: AnswerIntent): top is Scored {
   return !!top && top.coverage >= (intent === 'decision' ? THRESHOLDS.decisionCoverage : THRESHOLDS.coverage) && top.passageCoverage >= THRESHOLDS.passage;
 }
@@ -364,7 +366,8 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   let r = await rankItems(ctx, u.topic, date, intent);
   if (!isConfident(r.scored[0], intent) && date && !date.soft && !u.time.relative) {
     // the date may be about the content ("belægningen fra august 2023"), not the meeting: search without it
-    const dateWords = tokenize(date.text).map(skel).filter((t) => !STOPWORDS.has(t) && !['den', 'd'].includes(t));
+    // only the explicit parts (month names, years, days): "i dag" or "i går" say nothing about the content
+    const dateWords = tokenize(date.text).map(skel).filter((t) => /^\d/.test(t) || MONTH_NAMES.has(t));
     const again = await rankItems(ctx, [...u.topic, ...dateWords], null, intent);
     if (isConfident(again.scored[0], intent)) r = again;
   }

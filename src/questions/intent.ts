@@ -38,6 +38,7 @@ const PLACE = /\b(?:modested\w*|motested|lokation\w*|lokale|adressen?|venue|wher
 const TIME = /\b(?:hvad tid|hvilket tidspunkt|klokken|hvornar pa dagen|starttidspunkt\w*|sluttidspunkt\w*|tidspunkt\w*|what time|how long|hvornar (?:var|er|blev|bliver|holdtes|afholdes|afholdtes|holdes|starter|startede|begynder|begyndte|slutter|sluttede|sluttet|foregik|lå|la)\b[^?]*\b(?:mode\w*|motet)\b|when (?:was|is|did|does|will)\b[^?]*\bmeeting|when did\b[^?]*\b(?:meet|start|end)|which date|what date|hvilken dato|hvilken dag|dato for (?:mode\w*|sidste|naste))/;
 const CHAIR = /\b(?:formand|formanden|forperson|forpersonen|chair|chairman|chairperson|chairwoman|chaired|modeleder|modelederen|ledede modet|ledte modet|mødeleder)\b/;
 const MINUTES_TAKER = /\b(?:referent|referenten|tog referat|skrev referat\w*|minutes taker|took the minutes|took minutes|wrote the minutes)\b/;
+const ROLE_WORDS = new Set('formand formanden forperson chair chairman chairperson chaired referent referenten'.split(' '));
 const AGENDA = /\b(?:dagsorden\w*|agenda\w*|hvilke punkter|hvilke sager|punkterne|items? (?:on|at|were)|what (?:was|is|were) (?:on|discussed)|what did they discuss|hvad (?:var|er|stod|star|kom) (?:der )?pa|hvad blev (?:der )?(?:behandlet|droftet|drøftet)|hvad handlede|what happened at|hvad skete der pa|topics?|emner)\b/;
 const DECISION = /\b(?:beslut\w*|vedtag\w*|vedtog|aftalt\w*|aftalte|godkend\w*|godkendt\w*|konklu\w*|udfald\w*|resultat\w*|tiltradt\w*|tiltradte|bakket op|opbakning|besluttede|tog stilling|stilling til|decid\w*|decision\w*|agree\w*|approv\w*|conclu\w*|outcome|resolv\w*|endorse\w*|rejected|afvist|afviste|hvad skete der med|what happened (?:to|with)|hvad mente|hvad sagde|what did\b[^?]*\bsay|hvordan gik det med|what became of)\b/;
 const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what|hvad|hvor|where|er der|is there|are there|kommende|upcoming|next|naste)\b/;
@@ -45,7 +46,6 @@ const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what
 /** Words that say what kind of question it is, or name a meeting in general: not topic words. */
 const INTENT_WORDS = new Set(
   (
-    'formand formanden forperson chair chairman chairperson referent referenten ' +
     'mode moder modet moderne modes modtes motet moders meeting meetings meet met ' +
     'forum forummet forums fora forumet udvalg udvalget kreds kredsen ' +
     'beslut besluttet besluttede beslutning beslutningen beslutninger beslutte vedtaget vedtog vedtage aftalt aftalte godkendt godkendte godkende godkendelse ' +
@@ -159,6 +159,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   else if (time.filter || time.relative || forums.length) intent = 'agenda';
   else intent = 'unknown';
 
+  if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t));
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
   return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict };
 }

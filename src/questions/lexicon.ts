@@ -10,6 +10,9 @@ import { editDistance, normalize, skel } from './text';
  * compounds split or joined (stigning → takststigning; møde plan → mødeplan).
  */
 
+/** Memo of stem(); words repeat across items and questions. */
+const STEMS = new Map<string, string>();
+
 export interface Alt {
   word: string; // surface form as stored
   skel: string;
@@ -76,7 +79,6 @@ export function rewritePhrases(folded: string): string {
 }
 
 /** A crude Danish/English stem on folded words, for matching inflected forms in item text. */
-const STEMS = new Map<string, string>();
 export function stem(w: string): string {
   if (w.length <= 4) return w;
   const hit = STEMS.get(w);

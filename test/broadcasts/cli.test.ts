@@ -41,7 +41,7 @@ describe('forumbot link / conversations / broadcast / deliveries', () => {
 
   it('links several conversations in one call and lists them as JSON', async () => {
     const link = await cli('link', '19:a@thread.tacv2', '19:b@thread.tacv2', '--forum', 'Direktørforum Vadehavet', '--json');
-    expect(link.code).toBe(0);
+    expect({ code: link.code, stderr: link.stderr }).toEqual({ code: 0, stderr: '' });
     expect(JSON.parse(link.stdout)).toMatchObject({ linked: ['19:a@thread.tacv2', '19:b@thread.tacv2'] });
     const list = await cli('conversations', '--json');
     expect(list.code).toBe(0);
@@ -54,7 +54,7 @@ describe('forumbot link / conversations / broadcast / deliveries', () => {
 
   it('queues the minutes summary and reports each target as pending', async () => {
     const b = await cli('broadcast', 'minutes', meetingId, '--json');
-    expect(b.code).toBe(0);
+    expect({ code: b.code, stderr: b.stderr }).toEqual({ code: 0, stderr: '' });
     const out = JSON.parse(b.stdout) as { broadcastId: string; state: string; channels: number };
     expect(out).toMatchObject({ state: 'queued', channels: 2 });
     const again = await cli('broadcast', 'minutes', meetingId, '--json');
