@@ -18,7 +18,9 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
   });
 
   bot.command('hjælp', HELP, async (ctx) => {
-    const lang = bot.lang(ctx);
+    // the word itself tells the language: "help" is English, "hjælp" Danish; "?" follows the locale
+    const word = bot.message(ctx).text;
+    const lang: Lang = /help/i.test(word) ? 'en' : /hj/i.test(word) ? 'da' : bot.lang(ctx);
     await sendCard(ctx, helpCard(lang, helpCommands(bot, lang, bot.isSecretariat(ctx))));
   }, { help: { da: 'denne oversigt', en: 'this overview' } });
 

@@ -49,6 +49,12 @@ describeWithSeeds.each(engines())('answers over the seeds on %s', (engine, opts)
     if (s.unanswerableOk / s.unanswerable < 0.9) throw new Error(`${engine}: ${s.unanswerableOk}/${s.unanswerable}\n${report(results.filter((r) => !r.c.date))}`);
   });
 
+  it('generalises to questions written after the tuning (holdout.jsonl): ≥ 80% answerable right, ≥ 90% "don\'t know"', async () => {
+    const r = await evaluate(db, loadCases('holdout.jsonl'));
+    const s = summary(r);
+    if (s.answerableOk / s.answerable < 0.8 || s.unanswerableOk / s.unanswerable < 0.9) throw new Error(`${engine}: ${JSON.stringify(s)}\n${report(r)}`);
+  });
+
   it('answers the issue\'s examples with their source', async () => {
     const dec = await answerQuestion(db, { question: 'hvad blev besluttet om takststigningen på krisecentret i aalborg' });
     expect(dec).toMatchObject({ answered: true, intent: 'decision' });

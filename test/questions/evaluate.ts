@@ -23,9 +23,10 @@ export interface Outcome {
   why: string;
 }
 
-export function loadCases(): Case[] {
+/** questions.jsonl: the set the answers were developed on; holdout.jsonl: written afterwards, never tuned on. */
+export function loadCases(file = 'questions.jsonl'): Case[] {
   return fs
-    .readFileSync(path.join(__dirname, 'questions.jsonl'), 'utf8')
+    .readFileSync(path.join(__dirname, file), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Case);
