@@ -3,10 +3,11 @@ import { DateTime } from 'luxon';
 
 export const ZONE = 'Europe/Copenhagen';
 
-const MONTHS: Record<string, number> = {
+/** Danish and English month names and abbreviations (as typed in documents and questions) → month number. */
+export const MONTHS: Readonly<Record<string, number>> = {
   januar: 1, jan: 1, january: 1,
   februar: 2, feb: 2, february: 2,
-  marts: 3, mar: 3, march: 3, mrts: 3,
+  marts: 3, mar: 3, march: 3, mrts: 3, mrt: 3,
   april: 4, apr: 4,
   maj: 5, may: 5,
   juni: 6, jun: 6, june: 6,

@@ -1,7 +1,7 @@
-import { spawn } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { runForumbot, type Run } from '../support/cli';
 
 /**
  * The real `forumbot` command (bin/forumbot.js on the sources) with a PGlite store in a temporary DATA_DIR:
@@ -10,27 +10,12 @@ import path from 'path';
 const ROOT = path.resolve(__dirname, '..', '..');
 jest.setTimeout(300_000);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let tmp: string;
 let dataDir: string;
 
 function forumbot(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, FORUMBOT_FROM_SOURCE: '1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-    delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'forumbot.js'), ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runForumbot(args, dataDir);
 }
 
 beforeAll(() => {

@@ -1,32 +1,17 @@
-import { spawn } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { Answer } from '../../src/questions';
 import { describeWithSeeds, SEEDS_DIR } from '../support/seeds';
+import { runForumbot, type Run } from '../support/cli';
 
 /** `forumbot ask` and `forumbot ask --batch FILE --json` on the real command, over a PGlite store with the seeds. */
 const ROOT = path.resolve(__dirname, '..', '..');
 jest.setTimeout(600_000);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function forumbot(args: string[], dataDir: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, FORUMBOT_FROM_SOURCE: '1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-    delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'forumbot.js'), ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runForumbot(args, dataDir);
 }
 
 describeWithSeeds('forumbot ask', () => {

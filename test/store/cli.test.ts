@@ -1,8 +1,8 @@
-import { spawn } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { describeWithSeeds, seedFiles, seedPath } from '../support/seeds';
+import { runForumbot, type Run } from '../support/cli';
 
 /**
  * The real `forumbot` command (bin/forumbot.js on the TypeScript sources), with a PGlite store in a
@@ -14,25 +14,9 @@ jest.setTimeout(300_000);
 const hasParser = fs.existsSync(path.join(ROOT, 'src', 'minutes', 'index.ts'));
 const describeWithParser: jest.Describe = hasParser ? describe : describe.skip;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function forumbot(args: string[], dataDir: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, FORUMBOT_FROM_SOURCE: '1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-    delete env.DATABASE_URL;
-    delete env.FORUMBOT_DEBUG;
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'forumbot.js'), ...args], { cwd: ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runForumbot(args, dataDir);
 }
 
 /** One clear line on stderr, no stack trace. */
