@@ -233,6 +233,18 @@ const PAGE_LINE_RE = /^(?:(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|\/)\s*\d{1,4
 const PAGE_TAIL_RE = /(?:^|\s)(?:side|page)\s*\d{1,4}\s*(?:af|of|\/)\s*\d{1,4}$/i;
 const HEADER_ZONE = 15;
 
+/** The first index in a sorted array whose value is ≥ x (binary search). */
+function lowerBound(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Page furniture from PDF/Word conversions: page numbers ("Side 2 af 7"), running footers that end with
  * one, and running headers repeated next to the page breaks or on many pages ("Økonomiudvalget, 05.03.2015").
@@ -254,26 +266,13 @@ function dropPageFurniture(lines: Line[]): void {
     if (t.length <= 160) counts.set(norm(t), (counts.get(norm(t)) ?? 0) + 1);
   }
   const nearPage = (r: number) => {
-    // binary search for the nearest page marker
-    let lo = 0;
-    let hi = pageRanks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (pageRanks[mid] < r) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(pageRanks, r);
     const d1 = lo < pageRanks.length ? pageRanks[lo] - r : Infinity;
     const d2 = lo > 0 ? r - pageRanks[lo - 1] : Infinity;
     return Math.min(d1, d2) <= 3;
   };
   const nearestPage = (r: number) => {
-    let lo = 0;
-    let hi = pageRanks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (pageRanks[mid] < r) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(pageRanks, r);
     if (lo >= pageRanks.length) return pageRanks[pageRanks.length - 1];
     if (lo === 0) return pageRanks[0];
     return pageRanks[lo] - r < r - pageRanks[lo - 1] ? pageRanks[lo] : pageRanks[lo - 1];

@@ -61,24 +61,11 @@ export function titleSimilarity(a: string, b: string): number {
   let prefix = 0;
   if ((ja.startsWith(jb + ' ') || jb.startsWith(ja + ' ')) && Math.min(ta.length, tb.length) >= 2) prefix = 0.9;
   else if ((ja.startsWith(jb + ' ') || jb.startsWith(ja + ' ')) && Math.abs(ta.length - tb.length) <= 3) prefix = 0.8;
-  const setB = new Map<string, number>();
-  for (const t of tb) setB.set(t, (setB.get(t) ?? 0) + 1);
-  let common = 0;
-  for (const t of ta) {
-    const n = setB.get(t) ?? 0;
-    if (n > 0) {
-      common++;
-      setB.set(t, n - 1);
-    }
-  }
-  return Math.max(prefix, (2 * common) / (ta.length + tb.length));
+  return Math.max(prefix, dice(ta, tb));
 }
 
-/** Dice coefficient on word tokens (no prefix bonus). */
-export function diceSimilarity(a: string, b: string): number {
-  const ta = tokens(a);
-  const tb = tokens(b);
-  if (!ta.length || !tb.length) return 0;
+/** Dice coefficient of two token lists (a token counts as often as it occurs in both). */
+function dice(ta: string[], tb: string[]): number {
   const setB = new Map<string, number>();
   for (const t of tb) setB.set(t, (setB.get(t) ?? 0) + 1);
   let common = 0;
@@ -90,6 +77,14 @@ export function diceSimilarity(a: string, b: string): number {
     }
   }
   return (2 * common) / (ta.length + tb.length);
+}
+
+/** Dice coefficient on word tokens (no prefix bonus). */
+export function diceSimilarity(a: string, b: string): number {
+  const ta = tokens(a);
+  const tb = tokens(b);
+  if (!ta.length || !tb.length) return 0;
+  return dice(ta, tb);
 }
 
 /** Damerau-Levenshtein (optimal string alignment) distance, bounded: returns max+1 when larger. */
