@@ -2,6 +2,7 @@
  * The `ask` path (answerQuestion: understanding, lexicon, full-text search, re-ranking, composition), timed
  * over the synthetic corpus at 5,000 and 50,000 items on PGlite and PostgreSQL. Teams is not involved.
  *   node -r @swc-node/register bench/ask.ts --engine pglite|postgres --items 5000,50000 [--queries 300] [--write]
+ *   --keep (PostgreSQL): keep the imported schema (bench_ask_<items>) and reuse it on the next run.
  * Prints one JSON line per size; --write adds the results to BENCHMARKS.md (section "Questions (ask)").
  * Targets (issue 3): p95 ≤ 50 ms at 50,000 items; 5k → 50k costs at most 2×; RSS reported at 50,000.
  */
@@ -18,8 +19,8 @@ const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@
 const ITEMS_PER_DOC = 10;
 
 /** Questions in the style of the hidden set, built from the corpus: decisions, facts, meetings, dates, unanswerable. */
-function questionsFor(docs: CorpusDocument[], n: number): Array<{ question: string; now?: string }> {
-  const out: Array<{ question: string; now?: string }> = [];
+function questionsFor(docs: CorpusDocument[], n: number): Array<{ question: string; now?: string; kind: number }> {
+  const out: Array<{ question: string; now?: string; kind: number }> = [];
   const fixed = [
     { question: 'hvem er borgmester i Odense?' },
     { question: 'hvad blev besluttet om bredbånd i landdistrikterne' },
@@ -44,7 +45,7 @@ function questionsFor(docs: CorpusDocument[], n: number): Array<{ question: stri
       { question: `hvad blev besluttet om ${it.title.split(' ').slice(-2).join(' ')} i ${months[m - 1]} ${y}` },
       fixed[i % fixed.length],
     ];
-    out.push(variants[i % variants.length]);
+    out.push({ ...variants[i % variants.length], kind: i % variants.length });
     i++;
   }
   return out;
@@ -62,6 +63,14 @@ async function load(db: Db, docs: number, seed: number): Promise<CorpusDocument[
     if (n++ % 10 === 0) kept.push({ ...d, text: '' });
     if (n % 1000 === 0) process.stderr.write(`  imported ${n} documents\n`);
   }
+  return kept;
+}
+
+/** The documents load() keeps, without importing them again (the corpus is deterministic for a seed). */
+function keptDocs(docs: number, seed: number): CorpusDocument[] {
+  const kept: CorpusDocument[] = [];
+  let n = 0;
+  for (const d of iterateCorpus({ documents: docs, itemsPerDoc: ITEMS_PER_DOC, seed })) if (n++ % 10 === 0) kept.push({ ...d, text: '' });
   return kept;
 }
 
@@ -85,25 +94,36 @@ async function main() {
   const queries = Number(arg('queries', '300'));
   const results: Result[] = [];
   for (const items of sizes) {
-    const opts: DbOptions = engine === 'postgres' ? { databaseUrl: TEST_DATABASE_URL, schema: `bench_ask_${Date.now().toString(36)}` } : { dataDir: 'memory://' };
+    const keep = engine === 'postgres' && process.argv.includes('--keep');
+    const schema = keep ? `bench_ask_${items}` : `bench_ask_${Date.now().toString(36)}`;
+    const opts: DbOptions = engine === 'postgres' ? { databaseUrl: TEST_DATABASE_URL, schema } : { dataDir: 'memory://' };
     const db = await openDb(opts);
     try {
-      process.stderr.write(`${engine}: importing ${items} items…\n`);
-      const docs = await load(db, Math.ceil(items / ITEMS_PER_DOC), 1);
+      const have = keep ? Number((await db.query<{ n: number }>('select count(*)::int n from items')).rows[0].n) : 0;
+      process.stderr.write(have ? `${engine}: reusing ${have} items in ${schema}\n` : `${engine}: importing ${items} items…\n`);
+      const docs = have ? keptDocs(Math.ceil(items / ITEMS_PER_DOC), 1) : await load(db, Math.ceil(items / ITEMS_PER_DOC), 1);
       const tl = performance.now();
       await ensureLexicon(db);
       const lexiconBuildMs = Math.round(performance.now() - tl);
       const qs = questionsFor(docs, queries);
       for (const q of qs.slice(0, 20)) await answerQuestion(db, q); // warm caches
       const times: number[] = [];
+      const byKind = new Map<number, number[]>();
       let answered = 0;
       for (const q of qs) {
         const t0 = performance.now();
         const a = await answerQuestion(db, q);
-        times.push(performance.now() - t0);
+        const ms = performance.now() - t0;
+        times.push(ms);
+        byKind.set(q.kind, [...(byKind.get(q.kind) ?? []), ms]);
         if (a.answered) answered++;
       }
       times.sort((a, b) => a - b);
+      // which kind of question makes the tail
+      for (const [k, ts] of [...byKind].sort((a, b) => a[0] - b[0])) {
+        ts.sort((a, b) => a - b);
+        process.stderr.write(`  kind ${k}: p50 ${pct(ts, 50).toFixed(1)} ms, p95 ${pct(ts, 95).toFixed(1)} ms, max ${ts[ts.length - 1].toFixed(1)} ms  e.g. ${qs.find((q) => q.kind === k)?.question}\n`);
+      }
       const r: Result = {
         bench: 'ask',
         engine,
@@ -119,7 +139,7 @@ async function main() {
       };
       results.push(r);
       process.stdout.write(`${JSON.stringify(r)}\n`);
-      if (engine === 'postgres' && opts.schema) await db.exec(`drop schema ${opts.schema} cascade`);
+      if (engine === 'postgres' && opts.schema && !keep) await db.exec(`drop schema ${opts.schema} cascade`);
     } finally {
       await db.close();
     }

@@ -5,8 +5,9 @@ import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { understand, type Understood } from './intent';
 import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
-import { decisionCoverage, decisionQuote, factSentences, groupMatchText, rerank, searchItems, type ItemRow, type Scored } from './retrieve';
+import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, rerank, searchItems, type AnswerType, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
+import placesData from './places.json';
 import { clip, skel, STOPWORDS, tokenize } from './text';
 
 export { Answer, AskInput, Source } from './schema';
@@ -268,7 +269,14 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
         excerpts.push(l);
       } else lines.push(lang === 'da' ? 'Sted: står ikke i referatet.' : 'Place: not stated in the minutes.');
     } else if (f === 'participants') {
-      if (participants.length) {
+      const away = narrow(absent);
+      if (narrowWords.length && !narrow(participants).narrowed && away.narrowed) {
+        // "var Sønderborg repræsenteret?": no, they sent apologies
+        answeredAny = true;
+        const l = lang === 'da' ? `Deltog ikke (afbud): ${away.list.map(who).join(', ')}` : `Did not attend (sent apologies): ${away.list.map(who).join(', ')}`;
+        lines.push(l);
+        excerpts.push(l);
+      } else if (participants.length) {
         answeredAny = true;
         const { list, narrowed } = narrow(participants);
         const l = lang === 'da' ? `${narrowed ? 'Deltog' : `Deltagere (${list.length})`}: ${list.map(who).join(', ')}` : `${narrowed ? 'Attended' : `Participants (${list.length})`}: ${list.map(who).join(', ')}`;
@@ -343,6 +351,12 @@ function isConfident(top: Scored | undefined, intent: AnswerIntent): top is Scor
 async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, intent: AnswerIntent, forumIds: string[] | null = ctx.forumIds): Promise<{ groups: TermGroup[]; scored: Scored[] }> {
   const { db, lang } = ctx;
   const { groups, total } = await resolveTerms(db, topic, lang, ctx.u.strict);
+  // an English word with no Danish gloss and no match in the minutes is one we cannot translate, not evidence
+  // that the minutes lack the topic; names (capitalised, or places) keep their full weight
+  if (lang === 'en') {
+    const names = new Set([...ctx.u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
+    for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token)) g.idf *= 0.4;
+  }
   const softYear = date?.soft ? date.text : null;
   const candidates = await searchItems(db, groups, total, { forumIds, date });
   const scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision' });
@@ -364,12 +378,18 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     if (meeting?.meeting_date) date = { from: meeting.meeting_date, to: meeting.meeting_date, precision: 'day', soft: false, text: u.time.relative };
   }
   let r = await rankItems(ctx, u.topic, date, intent);
+  // date words searched as content: they found the item, but the sentence asked for may be another one
+  let contentDate: string[] = [];
   if (!isConfident(r.scored[0], intent) && date && !date.soft && !u.time.relative) {
     // the date may be about the content ("belægningen fra august 2023"), not the meeting: search without it
     // only the explicit parts (month names, years, days): "i dag" or "i går" say nothing about the content
     const dateWords = tokenize(date.text).map(skel).filter((t) => /^\d/.test(t) || MONTH_NAMES.has(t));
     const again = await rankItems(ctx, [...u.topic, ...dateWords], null, intent);
-    if (isConfident(again.scored[0], intent)) r = again;
+    // only when the item itself states the date: a meeting date that matches no meeting is not an answer
+    if (isConfident(again.scored[0], intent) && (!dateWords.length || statesDate(`${again.scored[0].item.title}\n${itemText(again.scored[0].item)}`, date))) {
+      r = again;
+      contentDate = dateWords;
+    }
   }
   if (!isConfident(r.scored[0], intent) && ctx.forumIds) {
     // a forum named as the subject ("hvor mange møder skal DAS holde") may be discussed in another forum's minutes
@@ -381,11 +401,15 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   const top = scored[0];
   const conf = (s: Scored) => 0.6 * s.coverage + 0.4 * s.passageCoverage;
   if (!isConfident(top, intent)) return dontKnow(ctx, intent, r.groups, scored);
+  // a year the question names is the meeting's year or stated in the item ("taksten i 2022" is not the 2020 rate)
+  const year = u.time.filter?.soft ? u.time.filter.text : null;
+  if (year && !top.item.meeting_date?.startsWith(year) && top.missing.includes(year)) return dontKnow(ctx, intent, r.groups, scored);
+  if (!placesStated(ctx, top.item)) return dontKnow(ctx, intent, r.groups, scored);
 
   const it = top.item;
   // a bare year the meeting's date satisfies says nothing about which sentence answers
   const softYear = u.time.filter?.soft ? u.time.filter.text : null;
-  const groups = softYear && it.meeting_date?.startsWith(softYear) ? r.groups.filter((g) => !(g.numeric && g.token === softYear)) : r.groups;
+  const groups = r.groups.filter((g) => !(softYear && g.numeric && g.token === softYear && it.meeting_date?.startsWith(softYear)) && !(u.answerType !== 'date' && contentDate.includes(g.token)));
   const where =
     lang === 'da'
       ? `${it.forum}, mødet ${fmtDate(it.meeting_date, lang)}, punkt ${it.number} «${it.title}»`
@@ -414,13 +438,17 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
         excerpt = quote;
         text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
       } else return dontKnow(ctx, intent, groups, scored);
-    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`)) {
+    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !statesAnswerType(u.answerType, fact.text)) {
       // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
       return dontKnow(ctx, intent, groups, scored);
     } else {
       excerpt = fact.text;
       const outcome = intent === 'decision' && !it.decision ? fmtOutcome(it.outcome, lang) : null;
-      text = lang === 'da' ? `Ifølge referatet: «${clip(fact.text, 600)}»${outcome ? ` (${outcome})` : ''}\n— ${where}` : `According to the minutes: "${clip(fact.text, 600)}"${outcome ? ` (${outcome})` : ''}\n— ${where}`;
+      // the recorded decision often holds the fact (who was appointed, what was approved): quoted after it, briefly
+      const noteOnly = /^[^.]{0,40}\b(?:taget til efterretning|tog \w+ til efterretning|godkendt|drøftet|droftet)\.?$/i.test((it.decision ?? '').trim());
+      const dec = it.decision && !noteOnly ? decisionQuote(groups, it, 250) : '';
+      const decLine = dec && !fact.text.includes(dec.slice(0, 60)) ? (lang === 'da' ? `\nBeslutning: «${dec}»` : `\nDecision: "${dec}"`) : '';
+      text = lang === 'da' ? `Ifølge referatet: «${clip(fact.text, 600)}»${outcome ? ` (${outcome})` : ''}${decLine}\n— ${where}` : `According to the minutes: "${clip(fact.text, 600)}"${outcome ? ` (${outcome})` : ''}${decLine}\n— ${where}`;
     }
   }
   const src = itemSource(top, excerpt, conf(top));
@@ -430,6 +458,54 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     .slice(0, 3)
     .map((s) => itemSource(s, s.item.decision ?? s.item.title, conf(s)));
   return Answer.parse({ answered: true, intent, text, sources: [src], lang, sourceLine: sourceLine(src, lang), more, item: fullItem(it) });
+}
+
+const PLACE_TOKENS: ReadonlySet<string> = new Set(
+  [...placesData.municipalities, ...placesData.regions, ...placesData.towns].flatMap((p) => tokenize(p).map(skel)).filter((t) => t !== 'region'),
+);
+
+/**
+ * A municipality, region or town the question names must be named by the item too (or be the region of its
+ * forum): "takststigningen på krisecentret i esbjerg" is not answered by Aalborg's.
+ */
+function placesStated(ctx: Ctx, item: ItemRow): boolean {
+  const places = ctx.u.topic.filter((t) => PLACE_TOKENS.has(t));
+  if (!places.length) return true;
+  const forum = ctx.forums.find((f) => f.id === item.forum_id) ?? null;
+  const own = new Set(tokenize(`${item.forum} ${forum?.region ?? ''} ${item.meeting_title ?? ''}`).map(skel));
+  const words = new Set(tokenize(`${item.title}\n${itemText(item)}`).map(skel));
+  const stems = [...words].map((w) => w.slice(0, Math.max(4, w.length - 2)));
+  // inflected: "Aalborgs", "Syddanmarks"
+  return places.every((p) => own.has(p) || words.has(p) || stems.some((w) => p.startsWith(w) && w.length >= p.length - 2) || [...words].some((w) => w.startsWith(p)));
+}
+
+/** Whether a text states the date of a filter as a date: "17. august 2020", "17/8", "oktober 2016", "2016". */
+export function statesDate(text: string, f: DateFilter): boolean {
+  const folded = tokenize(text).map(skel).join(' ');
+  const [y, m, d] = (f.from ?? '').split('-').map(Number);
+  const month = f.month ?? (f.precision === 'day' || f.precision === 'month' ? m : undefined);
+  const day = f.day ?? (f.precision === 'day' ? d : undefined);
+  const year = f.from ? String(y) : null;
+  const names = month ? MONTHS_FOLDED[month - 1] : null;
+  if (day && names) return new RegExp(`(?<!\\d)${day} (?:${names.join('|')})(?![a-z])|(?<!\\d)0?${day} 0?${month}(?!\\d)`).test(folded);
+  if (names) return new RegExp(`(?<![a-z])(?:${names.join('|')})${year ? ` ${year}` : ''}(?!\\d)`).test(folded);
+  return year ? new RegExp(`(?<!\\d)${year}(?!\\d)`).test(folded) : false;
+}
+
+const MONTHS_FOLDED = ['januar jan january', 'februar feb february', 'marts mar march', 'april apr', 'maj may', 'juni jun june', 'juli jul july', 'august aug', 'september sep sept', 'oktober okt october oct', 'november nov', 'december dec'].map((x) => x.split(' '));
+
+/** Whether a fact text states the kind of answer asked for: a number for "hvor mange", an amount, a date. */
+export function statesAnswerType(type: AnswerType, text: string): boolean {
+  switch (type) {
+    case 'count':
+      return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(text) || /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|ingen|alle|begge|one|two|three|four|five|six|seven|eight|nine|ten|none|both)\b/i.test(text);
+    case 'amount':
+      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|procent|percent|%|\d{1,3}(?:\.\d{3})+|\d+,\d+|(?<![\d.,])(?!(?:19|20)\d\d(?![\d.,]))\d{4,}|\d+\s*(?:million|mill)/iu.test(text);
+    case 'date':
+      return /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|primo|medio|ultimo|forår|efterår|sommer|vinter|uge|kvartal|halvår)\b/i.test(text) || /\b\d{1,2}[./-]\d{1,2}\b|\b(?:19|20)\d\d\b|\bkl\.?\s*\d/.test(text);
+    default:
+      return true;
+  }
 }
 
 /** Names the user capitalised (places, offers, people) must appear in the answer or the item's title. */

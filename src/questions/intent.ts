@@ -33,7 +33,7 @@ export interface Understood {
 const HELP = /^(?:hjalp|hjelp|hjalpe|help|hj?lp|hj[ae]lp|halp|hjaelp|hvad kan du(?: svare pa| hjalpe med)?|what can you do|how do i use (?:you|this)|kommandoer|commands|vejledning|guide|eksempler|examples|\?+|hej|hello|hi|hey|goddag|godmorgen|start|menu)[\s?!.]*$/;
 
 const ABSENT = /\b(?:afbud|afbudt|fravar\w*|forhindr\w*|meldt fra|meldte fra|udeblev|absent\w*|absence|apolog\w*|regrets|missing|not present|not attend\w*|did not come|didn t attend|couldn t attend|ikke (?:med|til stede|deltog|deltage|var med|kom)|manglede|hvem var vak|var ikke)\b/;
-const PARTICIPANTS = /\b(?:deltog|deltagere|deltagerne|deltagerlist\w*|deltagerkreds\w*|hvem deltager|hvem deltage|til stede|tilstede|fremmodt\w*|attend\w*|attendees|participant\w*|present at|who was at|who were at|who was there|var med|hvem var (?:pa|til|med|der)|hvem sad|hvem var til stede|medlemmer til stede)\b/;
+const PARTICIPANTS = /\b(?:deltog|deltagere|deltagerne|deltagerlist\w*|deltagerkreds\w*|hvem deltager|hvem deltage|til stede|tilstede|fremmodt\w*|attend\w*|attendees|participant\w*|present at|who was at|who were at|who was there|var med|hvem var (?:pa|til|med|der)|hvem sad|hvem var til stede|medlemmer til stede|(?:var|blev) \w+(?: \w+)? reprasenteret|reprasenteret (?:pa|ved|til) (?:mode\w*|motet)|represented at|who represented\b[^?]*\b(?:at|on) (?:the )?(?:meeting|\d)|hvem reprasenterede\b[^?]*\b(?:pa|ved|til) (?:mode\w*|motet))\b/;
 const PLACE = /\b(?:modested\w*|motested|lokation\w*|lokale|adressen?|venue|where (?:was|is|will|did|does|do)\b[^?]*\b(?:meeting|held|take place|meet)|where\b[^?]*\bheld|location of|hvor (?:blev|var|holdtes|holdes|afholdtes|afholdes|foregik|foregar|er|skal|bliver|ligger|moder|modes|modtes|motes)\b[^?]*\b(?:mode\w*|motet|forum\w*|sdf|das|styregrupp\w*|kreds\w*|holdt|afholdt)|hvor (?:holdt|afholdt|modtes|motes|modes|moder)|hvilket sted|hvor (?:var|er) (?:vi|de)|hvor henne)\b/;
 const TIME = /\b(?:hvad tid|hvilket tidspunkt|klokken|hvornar pa dagen|starttidspunkt\w*|sluttidspunkt\w*|tidspunkt\w*|what time|how long|hvornar (?:var|er|blev|bliver|holdtes|afholdes|afholdtes|holdes|starter|startede|begynder|begyndte|slutter|sluttede|sluttet|foregik|lå|la)\b[^?]*\b(?:mode\w*|motet)\b|when (?:was|is|did|does|will)\b[^?]*\bmeeting|when did\b[^?]*\b(?:meet|start|end)|which date|what date|hvilken dato|hvilken dag|dato for (?:mode\w*|sidste|naste))/;
 const CHAIR = /\b(?:formand|formanden|forperson|forpersonen|chair|chairman|chairperson|chairwoman|chaired|modeleder|modelederen|ledede modet|ledte modet|mødeleder)\b/;
@@ -69,6 +69,9 @@ const INTENT_WORDS = new Set(
 const MEETING_VERBS = new Set('held hold holde holdt afholdt afholdes holdes afholdtes foregik foregar'.split(' '));
 const MEETING_NOUNS = new Set('mode moder modet moderne meeting meetings'.split(' '));
 
+/** A body that is not a forum of ours ("dialogforum", "arbejdsgruppen"): its next meeting is stated in the items, if anywhere. */
+const isBodyName = (t: string) => t.length >= 6 && /(?:forum\w*|udvalg\w*|grupp\w*|rad(?:et)?|kreds\w*|netvark\w*|samrad\w*)$/.test(t);
+
 /** Topic words that should not be dropped even though a meeting word resembles them. */
 function isTopicWord(t: string): boolean {
   if (t.length < 2) return false;
@@ -78,7 +81,7 @@ function isTopicWord(t: string): boolean {
 
 function answerTypeOf(f: string): AnswerType {
   if (/\b(?:hvor mange|hvor stor(?:t|e)? (?:antal|del)|antal(?:let)?|how many|number of|count)\b/.test(f)) return 'count';
-  if (/\b(?:hvor meget|hvad koster|koster|hvad kostede|pris\w*|takst\w*|belob\w*|how much|cost\w*|price|rate|fee|amount|budget\w*|besparelse\w*|udgift\w*|underskud\w*)\b/.test(f)) return 'amount';
+  if (/\b(?:hvor meget|hvad koster|koster|kostede|how much|cost\w*|price\w*|rates?|fees?|amount|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
   if (/\b(?:hvornar|nar|hvilken dato|hvilken dag|hvilket ar|when|what date|which date|dato|date|fra hvornar|since when)\b/.test(f)) return 'date';
   if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
   if (/\b(?:hvilke|hvilken|hvilket|which)\b/.test(f)) return 'which';
@@ -129,6 +132,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const rest = time.rest;
 
   const facets: Facet[] = [];
+  // "hvor var socialdirektørkredsen 14/12-11": where, a forum or a date, and nothing else
+  const whereOnly = /^(?:hvor|where) (?:var|er|blev|bliver|holdt|holdes|was|is|were|did)\b/.test(folded) && (forums.length > 0 || !!time.filter);
   if (PLACE.test(rest) || PLACE.test(folded)) facets.push('place');
   if (TIME.test(folded)) facets.push('time');
   if (PARTICIPANTS.test(folded)) facets.push('participants');
@@ -150,7 +155,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
 
   let intent: Intent;
   if (HELP.test(folded) || HELP.test(norm.replace(/[!?.]+$/, '').trim()) || (!topic.length && /^(?:hjalp|help|hjelp)\b/.test(folded))) intent = 'help';
-  else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.length <= 1) intent = 'next_meeting';
+  else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.length <= 1 && !topic.some(isBodyName)) intent = 'next_meeting';
   else if (facets.length && !(facets.length === 1 && facets[0] === 'place' && topic.length >= 2 && !/\bmode|meeting|motet/.test(folded))) intent = 'meeting';
   else if (hasAgenda && !hasDecision && topic.length <= 1) intent = 'agenda';
   else if (hasDecision) intent = 'decision';
@@ -159,6 +164,10 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   else if (time.filter || time.relative || forums.length) intent = 'agenda';
   else intent = 'unknown';
 
+  if (whereOnly && !facets.length && !topic.length && intent !== 'help') {
+    facets.push('place');
+    intent = 'meeting';
+  }
   if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t));
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
   return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict };

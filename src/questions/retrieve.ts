@@ -49,6 +49,10 @@ export interface Scored {
 const FIELDS = ['title', 'decision', 'recommendation', 'background'] as const;
 type Field = (typeof FIELDS)[number];
 
+/**
+ * The words of a group for the tsquery. No prefix terms ("krisecenter:*"): each costs a walk over every indexed
+ * word with that prefix, and the lexicon already adds the compounds that hold a question word (kind 'infix').
+ */
 function groupTerms(g: TermGroup, totalItems: number, common: boolean): string[] {
   const parts = new Set<string>();
   for (const a of g.alts) {
@@ -58,7 +62,6 @@ function groupTerms(g: TermGroup, totalItems: number, common: boolean): string[]
     const w = a.word.replace(/[^\p{L}\p{N}]/gu, '');
     if (w.length < 2) continue;
     parts.add(w);
-    if (a.kind === 'exact' && w.length >= 6) parts.add(`${w}:*`);
   }
   return [...parts];
 }
@@ -66,11 +69,10 @@ function groupTerms(g: TermGroup, totalItems: number, common: boolean): string[]
 /** The tsquery text for the groups: each group's alternatives OR-ed; the groups OR-ed (any) or AND-ed (all). */
 export function tsqueryText(groups: TermGroup[], totalItems: number, mode: 'any' | 'all' = 'any'): string {
   if (mode === 'any') return [...new Set(groups.filter((g) => !g.numeric).flatMap((g) => groupTerms(g, totalItems, false)))].join(' | ');
-  const parts = groups
-    .filter((g) => !g.numeric && g.idf >= 0.5)
-    .map((g) => groupTerms(g, totalItems, true))
-    .filter((t) => t.length)
-    .map((t) => `(${t.join(' | ')})`);
+  const topical = groups.filter((g) => !g.numeric && g.idf >= 0.5);
+  // a group of very common words filters little and costs the most to intersect: left to the re-ranking
+  const rare = topical.map((g) => groupTerms(g, totalItems, false)).filter((t) => t.length);
+  const parts = (rare.length >= 2 ? rare : topical.map((g) => groupTerms(g, totalItems, true)).filter((t) => t.length)).map((t) => `(${t.join(' | ')})`);
   return parts.length >= 2 ? parts.join(' & ') : '';
 }
 
@@ -96,26 +98,21 @@ const ITEM_SQL = `with q as (select to_tsquery('danish', $1) q),
      order by rank desc
      limit $7`;
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/** Items whose title holds every group (by trigram index: title ILIKE '%stem%'), best ranked first. */
-async function titleCandidates(db: Queryable, groups: TermGroup[], base: unknown[], limit: number): Promise<ItemRow[]> {
-  const conds: string[] = [];
-  const params = [...base.slice(0, 6), limit];
-  for (const g of groups) {
-    if (g.numeric || g.idf < 0.5) continue;
-    const pats = [...new Set(g.alts.filter((a) => a.weight >= 0.8 && a.kind !== 'infix').map((a) => stem(a.word.toLowerCase())).filter((w) => w.length >= 4))].slice(0, 8);
-    if (!pats.length) return [];
-    params.push(pats.map((p) => `%${likeEscape(p)}%`));
-    conds.push(`i.title ilike any($${params.length}::text[])`);
-  }
-  if (!conds.length) return [];
-  const sql = `select ${COLS}, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q.q)::float8 as rank
-     from items i join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id, to_tsquery('danish', $1) q
-     where ${conds.join(' and ')} and ${FILTERS}
+/**
+ * Items whose title holds every group (the title-only full-text index of migration 0101), best ranked first.
+ * At most `cap` matching titles are read before ranking, so a title repeated in thousands of items costs the same.
+ */
+async function titleCandidates(db: Queryable, params: unknown[], limit: number): Promise<ItemRow[]> {
+  const sql = `with q as (select to_tsquery('danish', $1) q),
+     t as (select i.meeting_id, i.position from items i join meetings m on m.id = i.meeting_id, q
+           where to_tsvector('danish', i.title) @@ q.q and ${FILTERS} limit $8)
+     select ${COLS}, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q.q)::float8 as rank
+     from t join items i using (meeting_id, position) join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id, q
      order by rank desc, m.meeting_date desc
      limit $7`;
-  return (await db.query<ItemRow>(sql, params)).rows;
+  const p = [...params];
+  p[6] = limit;
+  return (await db.query<ItemRow>(sql, p)).rows;
 }
 
 /**
@@ -152,7 +149,7 @@ export async function searchItems(db: Queryable, groups: TermGroup[], totalItems
   }
   // common words matched more items than were ranked: the items whose titles name them all come first
   if (truncated) {
-    const titled = await titleCandidates(db, groups, params(all || any), 10);
+    const titled = await titleCandidates(db, params(all || any), 10);
     const rest = out.splice(0);
     seen.clear();
     addRows(titled);
