@@ -112,6 +112,13 @@ export function resolveTime(folded: string, nowIn?: Date | string): TimeRef {
     text: m[0],
   }));
 
+  // efteråret 2023, autumn 2023, i foråret 2016: three months
+  take(/\b(?:i )?(foraret|forar|spring|sommeren|sommer|summer|efteraret|efterar|autumn|fall|vinteren|vinter|winter)(?: (?:of |i )?(\d{4}))\b/, (m) => {
+    const start = { forar: 3, foraret: 3, spring: 3, sommer: 6, sommeren: 6, summer: 6, efterar: 9, efteraret: 9, autumn: 9, fall: 9, vinter: 12, vinteren: 12, winter: 12 }[m[1]] ?? 1;
+    const from = DateTime.fromObject({ year: +m[2], month: start, day: 1 }, { zone: now.zone });
+    return { from: iso(from), to: iso(from.plus({ months: 2 }).endOf('month')), precision: 'month', soft: false, text: m[0] };
+  });
+
   const today = now.startOf('day');
   // relative days
   take(/\b(?:i gar|igar|yesterday)\b/, (m) => ({ from: iso(today.minus({ days: 1 })), to: iso(today.minus({ days: 1 })), precision: 'day', soft: false, text: m[0] }));

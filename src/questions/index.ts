@@ -186,6 +186,9 @@ async function targetMeeting(ctx: Ctx, useTopic: boolean): Promise<{ meeting: Me
     return { meeting: m, candidates: m ? [m] : [], guessed: false };
   }
   let cands = await meetingsIn(db, ctx.forumIds, u.time.filter ?? null);
+  // a bare year that no meeting has may name a topic ("socialaftale 2021-2022"): every meeting, chosen by topic
+  const yearAsTopic = !cands.length && !!u.time.filter?.soft && useTopic && u.topic.length > 0;
+  if (yearAsTopic) cands = await meetingsIn(db, ctx.forumIds, null);
   if (!cands.length && u.time.filter?.precision === 'day' && u.time.filter.from) {
     // a date a few days off (a written procedure "after 29 September" dated 2 October)
     const f = u.time.filter;
@@ -202,6 +205,7 @@ async function targetMeeting(ctx: Ctx, useTopic: boolean): Promise<{ meeting: Me
     const hits = rerank(groups, await searchItems(db, groups, 1000, { forumIds: ctx.forumIds, date: u.time.filter }, 30)).filter((s) => ids.has(s.item.meeting_id));
     if (hits.length && hits[0].coverage >= 0.5) return { meeting: cands.find((c) => c.id === hits[0].item.meeting_id) ?? null, candidates: cands, guessed: false };
   }
+  if (yearAsTopic) return { meeting: null, candidates: [], guessed: false };
   // several: the latest one held by now
   const past = cands.filter((m) => (m.meeting_date ?? '') <= ctx.today);
   return { meeting: (past.length ? past[past.length - 1] : cands[0]) ?? null, candidates: cands, guessed: true };

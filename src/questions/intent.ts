@@ -153,6 +153,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const softYear = time.filter?.soft ? time.filter.text : null;
   if (softYear && topic.length === 1 && topic[0] === softYear) topic = [];
 
+  // "hvem sad for Syddanmark i koordinationsforum": members of another body, stated in the items
+  if (topic.some(isBodyName) && !/\b(?:mode\w*|motet|meeting)\b/.test(folded)) for (const f of ['participants', 'absent'] as const) if (facets.includes(f)) facets.splice(facets.indexOf(f), 1);
   let intent: Intent;
   if (HELP.test(folded) || HELP.test(norm.replace(/[!?.]+$/, '').trim()) || (!topic.length && /^(?:hjalp|help|hjelp)\b/.test(folded))) intent = 'help';
   else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.length <= 1 && !topic.some(isBodyName)) intent = 'next_meeting';

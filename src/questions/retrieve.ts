@@ -90,12 +90,12 @@ const FILTERS = `($2::text[] is null or m.forum_id = any($2::text[]))
  * (unordered, straight from the index), so a question made of very common words costs the same at 50,000
  * items as at 5,000; the title search below finds the items named by such words.
  */
-const ITEM_SQL = `with q as (select to_tsquery('danish', $1) q),
-     hit as (select i.meeting_id, i.position from items i join meetings m on m.id = i.meeting_id, q
-             where i.search @@ q.q and ${FILTERS} limit $8)
-     select ${COLS}, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q.q)::float8 as rank, (select count(*) from hit)::int as hits
-     from hit join items i using (meeting_id, position) join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id, q
-     order by rank desc
+const ITEM_SQL = `select s.*, (count(*) over ())::int as hits from (
+       select ${COLS}, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q.q)::float8 as rank
+       from items i join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id, to_tsquery('danish', $1) q
+       where i.search @@ q.q and ${FILTERS}
+       limit $8) s
+     order by s.rank desc
      limit $7`;
 
 /**
@@ -382,7 +382,7 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
       return names.length >= 3 ? 0.3 : names.length >= 1 ? 0.1 : 0;
     }
     case 'reason':
-      return /\b(?:fordi|grundet|på grund af|pga|som følge af|skyldes|derfor|begrundelse|årsag|idet|da der|underskud|lav belægning|for at)\b/i.test(text) ? 0.3 : 0;
+      return /\b(?:fordi|grundet|på grund af|pga|som følge af|skyldes|begrundelse|årsag|idet|da der|underskud|lav belægning|for at)\b/i.test(text) ? 0.3 : 0;
     case 'place':
       return /\b(?:i|på|hos)\s+\p{Lu}/u.test(text) || /\d{4}\s+\p{Lu}/u.test(text) ? 0.3 : 0;
     default:
@@ -431,7 +431,8 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
   if (type !== 'other' && type !== 'yesno' && cueScore(type, `${top.s.header ?? ''} ${top.s.text}`, groups) <= 0) {
     // the sentence names the thing, its neighbour states the amount, date or name
     const nb = scored
-      .filter((c) => c !== top && Math.abs(c.s.index - top.s.index) <= 2 && c.own > 0 && cueScore(type, `${c.s.header ?? ''} ${c.s.text}`, groups) > 0)
+      // a reason is often given a few sentences before the conclusion it explains
+      .filter((c) => c !== top && Math.abs(c.s.index - top.s.index) <= (type === 'reason' ? 8 : 2) && c.own > 0 && cueScore(type, `${c.s.header ?? ''} ${c.s.text}`, groups) > 0)
       .sort((a, b) => b.score - a.score)[0];
     if (nb) chosen.push(nb);
   }
