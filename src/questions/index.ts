@@ -2,7 +2,7 @@ import type { Db } from '../store/db';
 import type { Forum } from '../store/forums';
 import { resolveTime, toLocal, type DateFilter } from './dates';
 import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
-import { understand, type Understood } from './intent';
+import { isBodyName, understand, type Understood } from './intent';
 import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
 import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, rerank, searchItems, type AnswerType, type ItemRow, type Scored } from './retrieve';
@@ -32,7 +32,7 @@ export async function answerQuestion(db: Db, q: { question: string; now?: string
   // a forum named but holding no meetings of its own (FU) is a topic word instead
   if (u.forums.length && !withMeetings.length) u.topic.push(...u.forums.flatMap((f) => f.shortNames.map((s) => skel(s.toLowerCase()))));
   const forumIds = withMeetings.length ? withMeetings.map((f) => f.id) : null;
-  const ctx: Ctx = { db, u, lang, forumIds, forums: withMeetings, now: nowDt.toJSDate(), today: nowDt.toISODate() as string };
+  const ctx: Ctx = { db, u, lang, forumIds, forums: withMeetings, allForums: forums, now: nowDt.toJSDate(), today: nowDt.toISODate() as string };
 
   switch (u.intent) {
     case 'next_meeting':
@@ -55,6 +55,8 @@ interface Ctx {
   lang: Lang;
   forumIds: string[] | null;
   forums: Forum[];
+  /** Every forum known, named in the question or not. */
+  allForums: Forum[];
   now: Date;
   today: string;
 }
@@ -409,6 +411,13 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   const year = u.time.filter?.soft ? u.time.filter.text : null;
   if (year && !top.item.meeting_date?.startsWith(year) && top.missing.includes(year)) return dontKnow(ctx, intent, r.groups, scored);
   if (!placesStated(ctx, top.item)) return dontKnow(ctx, intent, r.groups, scored);
+  // "hvad blev besluttet … i 2013" answered by 2011 minutes that plan for 2013: they cannot know what happened
+  const asked = date && !u.time.relative ? (date.soft ? `${date.text}-12-31` : (date.to ?? date.from ?? null)) : null;
+  // a bare year says when only as "i 2013"/"in 2013"; "årshjulet for 2015" names the thing
+  const when = date?.soft ? new RegExp(`\\b(?:i|in|during|aret|year) ${date.text}\\b`).test(u.folded) && !top.item.title.includes(date.text) : true;
+  if (u.past && asked && when && top.item.meeting_date && (date?.soft ? date.text > top.item.meeting_date.slice(0, 4) : (date?.from ?? asked) > top.item.meeting_date)) return dontKnow(ctx, intent, r.groups, scored);
+  // "hvad besluttede Sundhedsdirektørkredsen …": another body's decision is not in this forum's minutes
+  if (intent === 'decision' && !bodyStated(ctx, top.item)) return dontKnow(ctx, intent, r.groups, scored);
 
   const it = top.item;
   // a bare year the meeting's date satisfies says nothing about which sentence answers
@@ -475,12 +484,20 @@ const PLACE_TOKENS: ReadonlySet<string> = new Set(
 function placesStated(ctx: Ctx, item: ItemRow): boolean {
   const places = ctx.u.topic.filter((t) => PLACE_TOKENS.has(t));
   if (!places.length) return true;
-  const forum = ctx.forums.find((f) => f.id === item.forum_id) ?? null;
+  const forum = ctx.allForums.find((f) => f.id === item.forum_id) ?? null;
   const own = new Set(tokenize(`${item.forum} ${forum?.region ?? ''} ${item.meeting_title ?? ''}`).map(skel));
   const words = new Set(tokenize(`${item.title}\n${itemText(item)}`).map(skel));
   const stems = [...words].map((w) => w.slice(0, Math.max(4, w.length - 2)));
   // inflected: "Aalborgs", "Syddanmarks"
   return places.every((p) => own.has(p) || words.has(p) || stems.some((w) => p.startsWith(w) && w.length >= p.length - 2) || [...words].some((w) => w.startsWith(p)));
+}
+
+/** A body the question names as the decision maker ("Sundhedsdirektørkredsen") is the item's forum or named in its decision. */
+function bodyStated(ctx: Ctx, item: ItemRow): boolean {
+  const bodies = ctx.u.topic.filter(isBodyName);
+  if (!bodies.length) return true;
+  const own = tokenize(`${item.forum} ${item.meeting_title ?? ''} ${item.title} ${item.decision ?? ''}`).map(skel);
+  return bodies.every((b) => own.some((w) => w === b || (b.length >= 6 && (w.startsWith(b.slice(0, -2)) || b.startsWith(w.slice(0, -2))) && Math.abs(w.length - b.length) <= 3)));
 }
 
 /** Whether a text states the date of a filter as a date: "17. august 2020", "17/8", "oktober 2016", "2016". */

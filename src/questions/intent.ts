@@ -25,6 +25,8 @@ export interface Understood {
   topic: string[];
   /** Folded question after phrase rewriting (for diagnostics). */
   folded: string;
+  /** Asks what happened (was decided, discussed, done): minutes written before the time asked about cannot tell. */
+  past: boolean;
   /** Topic words the user typed with æ, ø or å: folded → as typed. */
   strict: Map<string, string>;
 }
@@ -70,7 +72,7 @@ const MEETING_VERBS = new Set('held hold holde holdt afholdt afholdes holdes afh
 const MEETING_NOUNS = new Set('mode moder modet moderne meeting meetings'.split(' '));
 
 /** A body that is not a forum of ours ("dialogforum", "arbejdsgruppen"): its next meeting is stated in the items, if anywhere. */
-const isBodyName = (t: string) => t.length >= 6 && /(?:forum\w*|udvalg\w*|grupp\w*|rad(?:et)?|kreds\w*|netvark\w*|samrad\w*)$/.test(t);
+export const isBodyName = (t: string) => t.length >= 6 && /(?:forum\w*|udvalg\w*|grupp\w*|(?<!om)rad(?:et)?|kreds\w*|netvark\w*|samrad\w*)$/.test(t);
 
 /** Topic words that should not be dropped even though a meeting word resembles them. */
 function isTopicWord(t: string): boolean {
@@ -172,5 +174,6 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   }
   if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t));
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
-  return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict };
+  const past = hasDecision || /\b(?:blev|droftet|droftede|behandlet|behandlede|skete|sket|var der|did|was|were|happened|discussed)\b/.test(folded);
+  return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict, past };
 }
