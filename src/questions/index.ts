@@ -521,7 +521,7 @@ export function statesAnswerType(type: AnswerType, text: string): boolean {
     case 'count':
       return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(text) || /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|ingen|alle|begge|one|two|three|four|five|six|seven|eight|nine|ten|none|both)\b/i.test(text);
     case 'amount':
-      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|procent|percent|%|\d{1,3}(?:\.\d{3})+|\d+,\d+|(?<![\d.,])(?!(?:19|20)\d\d(?![\d.,]))\d{4,}|\d+\s*(?:million|mill)/iu.test(text);
+      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|procent|percent|%|\d{1,3}(?:\.\d{3})+|\d+,\d+|\d+\s*(?:million|mill)/iu.test(text);
     case 'date':
       return /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|primo|medio|ultimo|forår|efterår|sommer|vinter|uge|kvartal|halvår)\b/i.test(text) || /\b\d{1,2}[./-]\d{1,2}\b|\b(?:19|20)\d\d\b|\bkl\.?\s*\d/.test(text);
     default:

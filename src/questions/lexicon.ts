@@ -190,6 +190,8 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
   const eng = new Map<string, string[]>();
   for (const t of words) {
     want.add(t);
+    // genitive: "LSIs", "FUs", "Vængets"
+    if (t.length >= 4 && t.endsWith('s')) want.add(t.slice(0, -1));
     const s = synonymsOf(t);
     syn.set(t, s);
     s.forEach((x) => want.add(x));
@@ -272,6 +274,7 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
       add(j, 0.9, 'join');
     }
     add(lookup(t), 1, 'exact');
+    if (!lookup(t).length && t.length >= 4 && t.endsWith('s')) add(lookup(t.slice(0, -1)), 1, 'exact');
     // synonyms and glosses count even when the exact form is not stored: matching in item text uses stems
     const asRows = (w: string): LexRow[] => (lookup(w).length ? lookup(w) : [{ word: w, skel: w, df: 0 }]);
     for (const s of syn.get(t) ?? []) add(asRows(s), 0.85, 'synonym');
@@ -321,7 +324,9 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
     alts.sort((a, b) => b.weight - a.weight || b.df - a.df);
     const best = alts.filter((a) => a.weight >= 0.8);
     const df = best.length ? Math.max(...best.map((a) => a.df)) : alts.length ? Math.max(...alts.map((a) => a.df)) : 0;
-    const idf = Math.max(Math.log(1 + total / (1 + df)), 0.3) * (WEAK.has(t) || WEAK.has(stem(t)) ? 0.3 : 1);
+    const weak = WEAK.has(t) || WEAK.has(stem(t));
+    // a weak word the minutes never use says nothing either way
+    const idf = weak && !alts.length ? 0.05 : Math.max(Math.log(1 + total / (1 + df)), 0.3) * (weak ? 0.3 : 1);
     groups.push({ token: t, alts: alts.slice(0, 40), idf, numeric: false, strict: strict.has(t) });
   }
   for (const t of tokens.filter(isNumber)) {

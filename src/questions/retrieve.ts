@@ -219,9 +219,23 @@ export function groupMatch(g: TermGroup, fw: FieldWords): number {
       best = a.weight;
       continue;
     }
-    if (a.skel.length >= 5 && a.weight * 0.8 > best && (g.strict ? fw.realJoined.includes(rst) : fw.joined.includes(st))) best = a.weight * 0.8;
+    if (a.skel.length >= 5 && a.weight * 0.8 > best && compoundHit(g.strict ? fw.realJoined : fw.joined, g.strict ? rst : st)) best = a.weight * 0.8;
   }
   return best;
+}
+
+/**
+ * Whether a stem occurs as part of a word: at its start ("takst" in "takstniveau") or as the last part of a
+ * compound after a real word of 4+ letters, inflected at most 4 letters ("stigning" in "takststigningen"),
+ * not anywhere inside ("center" is not in "procent", "slut" not in "besluttet").
+ */
+function compoundHit(joined: string, st: string): boolean {
+  for (let i = joined.indexOf(st); i >= 0; i = joined.indexOf(st, i + 1)) {
+    const start = joined.lastIndexOf(' ', i) + 1;
+    const end = joined.indexOf(' ', i + st.length);
+    if (i === start || (i - start >= 4 && end - (i + st.length) <= 4)) return true;
+  }
+  return false;
 }
 
 /** groupMatch over a plain text. */
