@@ -414,7 +414,7 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   // "hvad blev besluttet … i 2013" answered by 2011 minutes that plan for 2013: they cannot know what happened
   const asked = date && !u.time.relative ? (date.soft ? `${date.text}-12-31` : (date.to ?? date.from ?? null)) : null;
   // a bare year says when only as "i 2013"/"in 2013"; "årshjulet for 2015" names the thing
-  const when = date?.soft ? new RegExp(`\\b(?:i|in|during|aret|year) ${date.text}\\b`).test(u.folded) && !top.item.title.includes(date.text) : true;
+  const when = date?.soft ? new RegExp(`\\b(?:i|in|during|aret|year|mid|medio|primo|ultimo|udgangen af|end of|start of|begyndelsen af) ${date.text}\\b`).test(u.folded) && !top.item.title.includes(date.text) : true;
   if (u.past && asked && when && top.item.meeting_date && (date?.soft ? date.text > top.item.meeting_date.slice(0, 4) : (date?.from ?? asked) > top.item.meeting_date)) return dontKnow(ctx, intent, r.groups, scored);
   // "hvad besluttede Sundhedsdirektørkredsen …": another body's decision is not in this forum's minutes
   if (intent === 'decision' && !bodyStated(ctx, top.item)) return dontKnow(ctx, intent, r.groups, scored);
@@ -451,7 +451,7 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
         excerpt = quote;
         text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
       } else return dontKnow(ctx, intent, groups, scored);
-    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !statesAnswerType(u.answerType, fact.text)) {
+    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !statesAnswerType(u.answerType, fact.text) || !statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context)) {
       // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
       return dontKnow(ctx, intent, groups, scored);
     } else {
@@ -494,9 +494,10 @@ function placesStated(ctx: Ctx, item: ItemRow): boolean {
 
 /** A body the question names as the decision maker ("Sundhedsdirektørkredsen") is the item's forum or named in its decision. */
 function bodyStated(ctx: Ctx, item: ItemRow): boolean {
-  const bodies = ctx.u.topic.filter(isBodyName);
+  // a forum of ours named in the question is the one deciding ("hvad sagde DAS til KL")
+  const bodies = ctx.u.forums.length ? [] : ctx.u.topic.filter(isBodyName);
   if (!bodies.length) return true;
-  const own = tokenize(`${item.forum} ${item.meeting_title ?? ''} ${item.title} ${item.decision ?? ''}`).map(skel);
+  const own = tokenize(`${item.forum} ${item.meeting_title ?? ''} ${item.title} ${item.decision ?? ''}`).map((w) => skel(w).replace(/'s$/, ''));
   return bodies.every((b) => own.some((w) => w === b || (b.length >= 6 && (w.startsWith(b.slice(0, -2)) || b.startsWith(w.slice(0, -2))) && Math.abs(w.length - b.length) <= 3)));
 }
 
@@ -515,6 +516,39 @@ export function statesDate(text: string, f: DateFilter): boolean {
 
 const MONTHS_FOLDED = ['januar jan january', 'februar feb february', 'marts mar march', 'april apr', 'maj may', 'juni jun june', 'juli jul july', 'august aug', 'september sep sept', 'oktober okt october oct', 'november nov', 'december dec'].map((x) => x.split(' '));
 
+const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand leder lederen direktor direktoren chef chefen koordinator kontaktperson sekretar sekretaren chair chairman chairperson head director leader coordinator secretary'.split(' '));
+
+/**
+ * Finer checks of a fact answer against the question:
+ * - "hvem er formand for …": the sentences name the role, not just some people;
+ * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
+ * - an amount or count for a year the question names comes from a sentence about that year, not another.
+ */
+function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string): boolean {
+  const { u } = ctx;
+  if (u.answerType === 'person') {
+    const role = groups.find((g) => ROLE_WORDS.has(g.token));
+    if (role && !groupMatchText(role, `${text}\n${context}`)) return false;
+  }
+  if (u.answerType === 'count') {
+    const m = /\b(?:hvor mange|how many|antal(?:let)? (?:af )?|number of)\s+(\S+)/.exec(u.folded);
+    const noun = m ? groups.find((g) => g.token === m[1] && !g.numeric) : null;
+    if (noun) {
+      const near = [...text.matchAll(/(?<![\d.,])(\d+(?:[.,]\d+)*)(?![\d.,])/g)].some((n) => {
+        if (/^(?:19|20)\d\d$/.test(n[1])) return false;
+        const around = text.slice(Math.max(0, (n.index ?? 0) - 60), (n.index ?? 0) + n[0].length + 60);
+        return groupMatchText(noun, around);
+      });
+      if (!near) return false;
+    }
+  }
+  if ((u.answerType === 'amount' || u.answerType === 'count') && u.time.filter?.soft) {
+    const years = [...text.matchAll(/(?<!\d)((?:19|20)\d\d)(?!\d)/g)].map((x) => x[1]);
+    if (years.length && !years.includes(u.time.filter.text) && !title.includes(u.time.filter.text)) return false;
+  }
+  return true;
+}
+
 /** Whether a fact text states the kind of answer asked for: a number for "hvor mange", an amount, a date. */
 export function statesAnswerType(type: AnswerType, text: string): boolean {
   switch (type) {
@@ -522,6 +556,9 @@ export function statesAnswerType(type: AnswerType, text: string): boolean {
       return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(text) || /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|ingen|alle|begge|one|two|three|four|five|six|seven|eight|nine|ten|none|both)\b/i.test(text);
     case 'amount':
       return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|procent|percent|%|\d{1,3}(?:\.\d{3})+|\d+,\d+|\d+\s*(?:million|mill)/iu.test(text);
+    case 'place':
+      // a town or municipality, a postal address, or a named venue ("på Comwell Kellers Park", "hos Region Nordjylland")
+      return tokenize(text).some((t) => PLACE_TOKENS.has(skel(t))) || /\b\d{4}\s+\p{Lu}/u.test(text) || /\b(?:på|paa|hos|at)\s+\p{Lu}\p{Ll}+/u.test(text);
     case 'date':
       return /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec|primo|medio|ultimo|forår|efterår|sommer|vinter|uge|kvartal|halvår)\b/i.test(text) || /\b\d{1,2}[./-]\d{1,2}\b|\b(?:19|20)\d\d\b|\bkl\.?\s*\d/.test(text);
     default:

@@ -72,7 +72,9 @@ const MEETING_VERBS = new Set('held hold holde holdt afholdt afholdes holdes afh
 const MEETING_NOUNS = new Set('mode moder modet moderne meeting meetings'.split(' '));
 
 /** A body that is not a forum of ours ("dialogforum", "arbejdsgruppen"): its next meeting is stated in the items, if anywhere. */
-export const isBodyName = (t: string) => t.length >= 6 && /(?:forum\w*|udvalg\w*|grupp\w*|(?<!om)rad(?:et)?|kreds\w*|netvark\w*|samrad\w*)$/.test(t);
+export const isBodyName = (t: string) => BODY_ABBREVIATIONS.has(t) || (t.length >= 6 && /(?:forum\w*|udvalg\w*|grupp\w*|(?<!om)rad(?:et)?|kreds\w*|netvark\w*|samrad\w*)$/.test(t));
+/** Bodies known by their letters: Kommunekontaktrådet, Kommunernes Landsforening, Kommunaldirektørkredsen. */
+const BODY_ABBREVIATIONS = new Set(['kkr', 'kl', 'kdk']);
 
 /** Topic words that should not be dropped even though a meeting word resembles them. */
 function isTopicWord(t: string): boolean {
@@ -174,6 +176,6 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   }
   if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t));
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
-  const past = hasDecision || /\b(?:blev|droftet|droftede|behandlet|behandlede|skete|sket|var der|did|was|were|happened|discussed)\b/.test(folded);
+  const past = hasDecision || /\b(?:blev|droftet|droftede|behandlet|behandlede|skete|sket|var der|kom der ud|kom ud af|hvordan gik|viste|did|was|were|happened|discussed|came out|come of|showed|show)\b/.test(folded);
   return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict, past };
 }
