@@ -1,13 +1,24 @@
 /**
  * Written-procedure benchmarks (issue 5), on PostgreSQL with two server instances (child processes):
  *
- *   node -r @swc-node/register bench/procedures-votes.ts [--voters 500] [--items 9] [--concurrency 500]
- *        [--crash] [--deadline-drill N] [--json]
+ *   node -r @swc-node/register bench/procedures-votes.ts [--voters 500] [--items 9]
+ *        [--mode at-once|open] [--concurrency N] [--window S] [--gap MS] [--warmup N] [--warmup-sessions S]
+ *        [--crash] [--deadline-drill N] [--out FILE]
  *
- * 1. Votes: every voter votes on every item at once (one async session per voter, its invokes in sequence,
- *    alternating between the two instances), with vote changes, Teams-style retries of the same invoke and a
- *    late retry after a change. Checks the tally against what was sent: nothing lost, nothing counted twice.
- *    Reports invoke latency (p50/p95/p99/max, measured at the client) and votes per second.
+ * 1. Votes. Every voter votes on every item, with vote changes, Teams-style retries of the same invoke and a late
+ *    retry after a change; each voter's invokes go one after another (one in flight per voter, as a card is busy
+ *    while its button's invoke runs), each to the instance with fewer invokes outstanding (as a least-connections
+ *    load balancer would). Two load models:
+ *    - `--mode at-once` (default): all voters start at the same instant and click again as soon as the previous
+ *      answer is back (no reading time). `--concurrency N` caps how many voters are active at once.
+ *    - `--mode open`: voter v starts at a random moment in [0, window) s (seeded, the same every run) and clicks
+ *      its next button `gap` ms after the previous click at the earliest (never before the previous answer).
+ *    Checks the tally against what was sent: nothing lost, nothing counted twice. Reports invoke latency (p50/p95/
+ *    p99/max, measured at the client), invokes per second, and CPU per invoke of the servers, PostgreSQL (the
+ *    backends serving this database) and this client, all on the same machine. Before the measured load, `--warmup N`
+ *    (default 1000) invokes on another procedure from `--warmup-sessions S` (default: one per voter) let the fresh
+ *    server processes compile their hot paths and leave the client's keep-alive connections open, as a running
+ *    service has them (Teams' side keeps its connections to the bot).
  * 2. --crash: kill -9 instance B when 40 % of the invokes are done; invokes that fail are retried against A
  *    with the same invoke id (what Teams does); B is restarted. Every vote that got a 200 before the kill must
  *    be in the tally, and the final tally must match exactly.
@@ -15,6 +26,7 @@
  *    running: each must close exactly once and post exactly one result card.
  */
 import { spawn, type ChildProcess } from 'child_process';
+import http from 'http';
 import path from 'path';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
@@ -36,6 +48,19 @@ const VOTERS = arg('voters', 500);
 const ITEMS = arg('items', 9);
 const CONCURRENCY = arg('concurrency', VOTERS);
 const CRASH = args.includes('--crash');
+const MODE = (() => {
+  const i = args.indexOf('--mode');
+  return i >= 0 ? args[i + 1] : 'at-once';
+})();
+if (MODE !== 'at-once' && MODE !== 'open') throw new Error('--mode at-once|open');
+const WINDOW_S = arg('window', 60);
+const WARMUP = arg('warmup', 1000);
+const WARMUP_SESSIONS = arg('warmup-sessions', VOTERS);
+const GAP_MS = arg('gap', 1000);
+const OUT = (() => {
+  const i = args.indexOf('--out');
+  return i >= 0 ? args[i + 1] : null;
+})();
 const DRILL = args.includes('--deadline-drill') ? arg('deadline-drill', 10) : 0;
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CHOICES = ['for', 'against', 'abstain', 'meeting'] as const;
@@ -52,12 +77,56 @@ function cpuMs(pid: number | undefined): number {
   }
 }
 
+/**
+ * CPU time of the PostgreSQL backends connected to the bench's database, by pid (the server is shared with other
+ * work on this machine, so only our own backends count; the WAL writer and other background processes are left out).
+ */
+async function backendCpu(admin: Client, dbName: string): Promise<Map<number, number>> {
+  const r = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [dbName]);
+  return new Map(r.rows.map((x) => [x.pid, cpuMs(x.pid)]));
+}
+function backendCpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let n = 0;
+  for (const [pid, ms] of after) if (!Number.isNaN(ms)) n += ms - (before.get(pid) ?? 0);
+  return n;
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so the open model's arrivals are the same every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// idle sockets are dropped after 4 s, before the server's keep-alive timeout (5 s) closes them under a request
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4000 });
+/** POST JSON with node:http and a keep-alive agent (lighter on this shared machine than fetch). */
+function postJson(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 const log = (...a: unknown[]) => process.stderr.write(`${a.map(String).join(' ')}\n`);
 
 interface Instance {
   name: string;
   url: string;
   child: ChildProcess;
+  /** what the instance reported on SIGUSR2 (bench/procedures-server.ts) */
+  stats: unknown[];
 }
 
 function spawnInstance(name: string, databaseUrl: string): Promise<Instance> {
@@ -75,8 +144,10 @@ function spawnInstance(name: string, databaseUrl: string): Promise<Instance> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const inst = { stats: [] as unknown[] };
   child.stderr!.on('data', (d) => {
     const s = String(d);
+    for (const line of s.split('\n')) if (line.startsWith('{"serverStats"')) inst.stats.push(JSON.parse(line).serverStats);
     if (process.env.BENCH_STDERR) require('fs').appendFileSync(`${process.env.BENCH_STDERR}.${name}`, s);
     if (/error|fatal/i.test(s)) process.stderr.write(`[${name}] ${s.slice(0, 2000)}`);
   });
@@ -88,7 +159,7 @@ function spawnInstance(name: string, databaseUrl: string): Promise<Instance> {
       const line = buf.split('\n').find((l) => l.startsWith('{'));
       if (line) {
         clearTimeout(timer);
-        resolve({ name, url: JSON.parse(line).url, child });
+        resolve({ name, url: JSON.parse(line).url, child, stats: inst.stats });
       }
     });
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
@@ -144,7 +215,15 @@ async function main() {
   const db: Db = await openDb({ databaseUrl });
   const config = loadConfig({ DATABASE_URL: databaseUrl, ALLOWED_TENANT_IDS: TENANT_ID, SECRETARIAT_AAD_IDS: SECRETARY, LOG_LEVEL: 'warn' });
   const instances: Instance[] = [];
-  const summary: Record<string, unknown> = { voters: VOTERS, items: ITEMS, concurrency: CONCURRENCY, engine: 'postgres', instances: 2 };
+  const summary: Record<string, unknown> = {
+    voters: VOTERS,
+    items: ITEMS,
+    mode: MODE,
+    ...(MODE === 'at-once' ? { concurrency: CONCURRENCY } : { windowSeconds: WINDOW_S, gapMs: GAP_MS }),
+    engine: 'postgres',
+    instances: 2,
+    loadAverageBefore: require('os').loadavg()[0].toFixed(1),
+  };
   try {
     await ensureKnownForums(db);
     await upsertRoster(
@@ -170,17 +249,56 @@ async function main() {
     instances.push(await spawnInstance('A', databaseUrl), await spawnInstance('B', databaseUrl));
     log(`instances: ${instances.map((i) => i.url).join(' ')}`);
 
+    // ---- warm-up: a running server has compiled its hot paths; a fresh process has not -------------
+    if (WARMUP > 0) {
+      const warm = await createProcedure(pctx, CLI, { forum: 'Socialdirektørforum', title: 'Opvarmning', deadline: new Date(Date.now() + 3_600_000).toISOString(), rule: 'majority', items });
+      let w = 0;
+      await Promise.all(
+        Array.from({ length: WARMUP_SESSIONS }, async () => {
+          while (w < WARMUP) {
+            const n = w++;
+            const voter = (n % VOTERS) + 1;
+            const activity = adaptiveCardAction(
+              'procedure.vote',
+              { procedureId: warm.id, item: (Math.floor(n / VOTERS) % ITEMS) + 1, choice: CHOICES[n % 4] },
+              { user: { id: `29:bench-${voter}`, name: `Bench Direktør ${voter}`, aadObjectId: `aad-bench-${voter}` }, tenantId: TENANT_ID, id: `warm-${n}`, channel: true, replyToId: 'card' },
+            );
+            activity.serviceUrl = connector.url;
+            await postJson(`${instances[n % 2].url}/api/messages`, JSON.stringify(activity));
+          }
+        }),
+      );
+      log(`warm-up: ${WARMUP} invokes on another procedure from ${WARMUP_SESSIONS} sessions`);
+    }
+    Object.assign(summary, { warmupInvokes: WARMUP, warmupSessions: WARMUP_SESSIONS });
+
     // ---- the vote load ---------------------------------------------------------------------------
     const sessions = plan(proc.id);
     const total = sessions.reduce((n, s) => n + s.length, 0);
     const latencies: number[] = [];
+    /** latency by position in the voter's sequence: the first click (all voters at once) and the rest */
+    const firstClick: number[] = [];
+    const laterClicks: number[] = [];
+    const byInstance: Record<string, number[]> = { A: [], B: [] };
     const acked: Array<{ inv: Invoke; at: number }> = [];
     let done = 0;
     let failures = 0;
+    const failureKinds: Record<string, number> = {};
+    const samples: Array<[number, number, string, number, number]> = [];
     let retriedAfterCrash = 0;
     let killedAt: number | null = null;
     let bAlive = true;
-    const send = async (inst: Instance, inv: Invoke): Promise<boolean> => {
+    const inFlight = [0, 0];
+    const send = async (inst: Instance, inv: Invoke, k = -1): Promise<boolean> => {
+      const slot = instances.indexOf(inst);
+      inFlight[slot]++;
+      try {
+        return await sendTo(inst, inv, k);
+      } finally {
+        inFlight[slot]--;
+      }
+    };
+    const sendTo = async (inst: Instance, inv: Invoke, k: number): Promise<boolean> => {
       const activity = adaptiveCardAction(
         'procedure.vote',
         { procedureId: proc.id, item: inv.item, choice: inv.choice },
@@ -189,32 +307,49 @@ async function main() {
       activity.serviceUrl = connector.url;
       const start = performance.now();
       try {
-        const res = await fetch(`${inst.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
-        const body = (await res.json()) as { statusCode?: number; type?: string };
+        const res = await postJson(`${inst.url}/api/messages`, JSON.stringify(activity));
+        const body = JSON.parse(res.body) as { statusCode?: number; type?: string };
         const ms = performance.now() - start;
         if (res.status === 200 && body.statusCode === 200 && body.type === 'application/vnd.microsoft.card.adaptive') {
           latencies.push(ms);
+          if (k === 0) firstClick.push(ms);
+          else if (k > 0) laterClicks.push(ms);
+          byInstance[inst.name]?.push(ms);
+          if (process.env.BENCH_SAMPLES) samples.push([Math.round(start - wallStart), Math.round(ms), inst.name, k, inv.voter]);
           acked.push({ inv, at: Date.now() });
           return true;
         }
         failures++;
+        failureKinds[`${res.status}/${body.statusCode ?? '-'}`] = (failureKinds[`${res.status}/${body.statusCode ?? '-'}`] ?? 0) + 1;
         return false;
-      } catch {
+      } catch (e) {
         failures++;
+        const kind = (e as NodeJS.ErrnoException).code ?? (e as Error).name;
+        failureKinds[kind] = (failureKinds[kind] ?? 0) + 1;
         return false;
       }
     };
     let next = 0;
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const random = rng(20261122);
+    const startAt = sessions.map(() => (MODE === 'open' ? random() * WINDOW_S * 1000 : 0));
+    let wallStart = 0;
     const runSession = async (s: Invoke[], v: number) => {
+      let clickAt = wallStart + startAt[v];
       for (const [k, inv] of s.entries()) {
-        let inst = instances[(v + k) % 2];
-        if (inst.name === 'B' && !bAlive) inst = instances[0];
-        let ok = await send(inst, inv);
+        if (MODE === 'open') {
+          const wait = clickAt - performance.now();
+          if (wait > 0) await sleep(wait);
+          clickAt = Math.max(clickAt, performance.now()) + GAP_MS;
+        }
+        // as a load balancer in front of the instances: the one with fewer requests outstanding (least connections)
+        const pick = () => (!bAlive || inFlight[0] <= inFlight[1] ? 0 : 1);
+        let ok = await send(instances[pick()], inv, k);
         while (!ok) {
-          // Teams retries a failed invoke; after the crash, B's requests go to A
+          // Teams retries a failed invoke (same invoke id); after the crash, B's requests go to A
           retriedAfterCrash++;
           await new Promise((r) => setTimeout(r, 50));
-          ok = await send(bAlive ? inst : instances[0], inv);
+          ok = await send(instances[pick()], inv);
         }
         done++;
         if (CRASH && killedAt === null && done >= total * 0.4) {
@@ -225,10 +360,15 @@ async function main() {
         }
       }
     };
+    for (const i of instances) i.child.kill('SIGUSR2'); // the servers' own statistics start here
     const cpuBefore = instances.map((i) => cpuMs(i.child.pid));
-    const wallStart = performance.now();
+    const pgBefore = await backendCpu(admin, dbName);
+    const updatesBefore = connector.calls.filter((c) => c.kind === 'update').length;
+    const clientBefore = process.cpuUsage();
+    wallStart = performance.now();
+    const sessionsAtOnce = MODE === 'open' ? sessions.length : Math.min(CONCURRENCY, sessions.length);
     await Promise.all(
-      Array.from({ length: Math.min(CONCURRENCY, sessions.length) }, async () => {
+      Array.from({ length: sessionsAtOnce }, async () => {
         while (next < sessions.length) {
           const v = next++;
           await runSession(sessions[v], v);
@@ -236,7 +376,16 @@ async function main() {
       }),
     );
     const wallMs = performance.now() - wallStart;
+    const updatesDuringLoad = connector.calls.filter((c) => c.kind === 'update').length - updatesBefore;
+    if (process.env.BENCH_SAMPLES) require('fs').writeFileSync(process.env.BENCH_SAMPLES, JSON.stringify(samples));
     const cpuAfter = instances.map((i) => cpuMs(i.child.pid));
+    if (!CRASH) {
+      for (const i of instances) i.child.kill('SIGUSR2');
+      await new Promise((r) => setTimeout(r, 300));
+      summary.serverSide = Object.fromEntries(instances.map((i) => [i.name, i.stats.at(-1) ?? null]));
+    }
+    const pgCpuMs = backendCpuDelta(pgBefore, await backendCpu(admin, dbName));
+    const clientCpu = process.cpuUsage(clientBefore);
     const serverCpuMs = CRASH ? NaN : cpuAfter[0] - cpuBefore[0] + (cpuAfter[1] - cpuBefore[1]);
     if (CRASH) {
       log('restarting instance B');
@@ -244,20 +393,36 @@ async function main() {
       bAlive = true;
     }
     latencies.sort((a, b) => a - b);
+    firstClick.sort((a, b) => a - b);
+    laterClicks.sort((a, b) => a - b);
+    const dist = (xs: number[]) => ({ n: xs.length, p50: Math.round(pct(xs, 50)), p95: Math.round(pct(xs, 95)), p99: Math.round(pct(xs, 99)), max: Math.round(xs[xs.length - 1] ?? NaN) });
+    const meanMs = latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1);
     Object.assign(summary, {
       invokes: total,
       acknowledged: acked.length,
       transientFailures: failures,
+      failureKinds,
       wallMs: Math.round(wallMs),
       invokesPerSecond: Math.round((acked.length / wallMs) * 1000),
-      serverCpuMsPerInvoke: Number.isNaN(serverCpuMs) ? null : Number((serverCpuMs / acked.length).toFixed(1)),
+      serverCpuMsPerInvoke: Number.isNaN(serverCpuMs) ? null : Number((serverCpuMs / acked.length).toFixed(2)),
+      serverCpuSecondsByInstance: CRASH ? null : { A: Number(((cpuAfter[0] - cpuBefore[0]) / 1000).toFixed(1)), B: Number(((cpuAfter[1] - cpuBefore[1]) / 1000).toFixed(1)) },
+      postgresCpuMsPerInvoke: Number.isNaN(pgCpuMs) ? null : Number((pgCpuMs / acked.length).toFixed(2)),
+      clientCpuMsPerInvoke: Number(((clientCpu.user + clientCpu.system) / 1000 / acked.length).toFixed(2)),
       loadAverage: require('os').loadavg()[0].toFixed(1),
       latencyMs: {
         p50: Math.round(pct(latencies, 50)),
         p95: Math.round(pct(latencies, 95)),
         p99: Math.round(pct(latencies, 99)),
         max: Math.round(latencies[latencies.length - 1]),
+        mean: Math.round(meanMs),
       },
+      latencyFirstClickMs: dist(firstClick),
+      latencyByInstanceMs: { A: dist(byInstance.A.sort((a, b) => a - b)), B: dist(byInstance.B.sort((a, b) => a - b)) },
+      latencyLaterClicksMs: dist(laterClicks),
+      // Little's law: invokes in flight on average = rate × mean latency (500 when every voter always has one out)
+      meanInFlight: Math.round((acked.length / wallMs) * meanMs),
+      // the shared channel card's progress, updated for everyone (updateActivity) while the votes arrive: coalesced per procedure
+      sharedCardUpdatesDuringLoad: updatesDuringLoad,
     });
 
     // ---- verification: the tally is exactly what was sent ---------------------------------------
@@ -298,7 +463,14 @@ async function main() {
       }
       summary.crash = { killedAfterInvokes: Math.round(total * 0.4), ackedBeforeKill: [...lastAcked.keys()].length, lostAcked, retriesAfterKill: retriedAfterCrash };
     }
-    Object.assign(summary, { tallyMatches, mismatchedBallots: mismatches, voteEvents: events, expectedVoteEvents: expectedEvents });
+    const refreshJobs = (await db.query<{ outcome: string | null; n: number }>("select outcome, count(*)::int n from procedure_jobs where procedure_id = $1 and kind = 'refresh' group by outcome", [proc.id])).rows;
+    Object.assign(summary, {
+      tallyMatches,
+      mismatchedBallots: mismatches,
+      voteEvents: events,
+      expectedVoteEvents: expectedEvents,
+      sharedCardRefreshJobs: Object.fromEntries(refreshJobs.map((r) => [r.outcome ?? 'pending', r.n])),
+    });
     log(JSON.stringify(summary));
 
     // ---- deadline drill: each procedure closes exactly once with two instances -------------------
@@ -335,6 +507,7 @@ async function main() {
       log(JSON.stringify(summary.deadlineDrill));
     }
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (OUT) require('fs').writeFileSync(OUT, `${JSON.stringify({ measuredAt: new Date().toISOString(), ...summary }, null, 2)}\n`);
   } finally {
     for (const i of instances) i.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));

@@ -24,6 +24,30 @@ const ROUTES: RouteRegistrar[] = [
   registerBroadcastRoutes, // src/broadcasts: /api/calendar/:token.ics, /api/minutes/:token
 ];
 
+/**
+ * Invokes handled at once per process; more wait in arrival order. Under a burst (500 directors pressing a card's
+ * button at the same moment) hundreds of turns at once only share the CPU, so every answer comes late and the
+ * unlucky ones very late; a short FIFO queue in front keeps the waiting fair and the turns in flight few.
+ */
+export const MAX_CONCURRENT_INVOKES = 16;
+
+/** A first-come-first-served limit of `max` tasks at once. */
+export function fifoGate(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 /** Largest request body accepted (activities are small; files arrive as download URLs). */
 export const MAX_BODY_BYTES = 512 * 1024;
 
@@ -53,8 +77,12 @@ export function createServer(deps: AppDeps, bot: TeamsBot, extraRoutes: RouteReg
   // maxBodySize is read by the body reader; the typings miss it
   server.use(restify.plugins.jsonBodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES } as restify.plugins.JsonBodyParserOptions));
 
+  const invokes = fifoGate(MAX_CONCURRENT_INVOKES);
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
-    await handleMessages(bot, req as unknown as ParsedRequest, res as unknown as WebResponse);
+    const run = () => handleMessages(bot, req as unknown as ParsedRequest, res as unknown as WebResponse);
+    // invokes (card buttons) wait for their answer in Teams: served first come, first served, a few at a time
+    if ((req.body as { type?: unknown } | undefined)?.type === 'invoke') await invokes(run);
+    else await run();
   });
 
   server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {

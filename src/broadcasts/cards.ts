@@ -12,6 +12,9 @@ export type Lang = 'da' | 'en';
 
 const Fact = z.object({ label: z.string(), value: z.string() });
 
+/** `data.action` of the task/fetch that "Vis hele referatet" on the minutes summary sends. */
+export const MINUTES_DIALOG_ACTION = 'broadcasts.minutes';
+
 export const OUTCOME_BADGES: Record<Outcome, { da: string; en: string; color: string } | null> = {
   approved: { da: 'Godkendt', en: 'Approved', color: 'Good' },
   noted: { da: 'Taget til efterretning', en: 'Noted', color: 'Accent' },
@@ -78,11 +81,18 @@ export const MinutesSummaryData = z.object({
       decision: z.string(),
     }),
   ),
-  minutesUrl: z.string().url(),
+  /** "Vis hele referatet" opens a Teams dialog (task/fetch with this action and token); see fullMinutesCard. */
+  dialogAction: z.literal(MINUTES_DIALOG_ACTION),
+  minutesToken: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/),
   labels: z.object({ openMinutes: z.string() }),
 });
 
-export function minutesSummaryCard(m: StoredMeeting, opts: { minutesUrl: string; lang?: Lang }): AdaptiveCardJson {
+/**
+ * The minutes summary posted to the forum's channels. "Vis hele referatet" is an Action.Submit with
+ * `msteams: {type: 'task/fetch'}`: Teams asks the bot for a dialog, which shows fullMinutesCard (or the
+ * minutes page when the card would be too large). Clients without cards get the page's URL in fallbackText.
+ */
+export function minutesSummaryCard(m: StoredMeeting, opts: { minutesUrl: string; minutesToken: string; lang?: Lang }): AdaptiveCardJson {
   const lang = opts.lang ?? 'da';
   const da = lang === 'da';
   const title = m.title ?? (da ? `Møde i ${m.forum}` : `Meeting of ${m.forum}`);
@@ -109,13 +119,108 @@ export function minutesSummaryCard(m: StoredMeeting, opts: { minutesUrl: string;
     };
   });
   return renderCard('minutes-summary', MinutesSummaryData, {
-    fallbackText: `${da ? 'Referat' : 'Minutes'}: ${title}`,
+    fallbackText: `${da ? 'Referat' : 'Minutes'}: ${title}. ${da ? 'Hele referatet' : 'The full minutes'}: ${opts.minutesUrl}`,
     kicker: da ? `Referat · ${m.forum}` : `Minutes · ${m.forum}`,
     title,
     facts,
     items,
-    minutesUrl: opts.minutesUrl,
+    dialogAction: MINUTES_DIALOG_ACTION,
+    minutesToken: opts.minutesToken,
     labels: { openMinutes: da ? 'Vis hele referatet' : 'Show the full minutes' },
+  });
+}
+
+// ---- the full minutes (dialog) -----------------------------------------------------------------
+
+export const FullMinutesData = z.object({
+  fallbackText: z.string(),
+  kicker: z.string(),
+  title: z.string(),
+  hasFacts: z.boolean(),
+  facts: z.array(Fact),
+  hasParticipants: z.boolean(),
+  participants: z.array(z.object({ line: z.string() })),
+  hasAbsent: z.boolean(),
+  absent: z.array(z.object({ line: z.string() })),
+  noItems: z.boolean(),
+  items: z.array(
+    z.object({
+      number: z.number().int(),
+      title: z.string(),
+      hasBadge: z.boolean(),
+      badge: z.string(),
+      badgeColor: z.enum(['Default', 'Good', 'Warning', 'Attention', 'Accent']),
+      sections: z.array(z.object({ heading: z.string(), text: z.string().min(1) })),
+    }),
+  ),
+  pageUrl: z.string().url(),
+  labels: z.object({ participants: z.string(), absent: z.string(), noItems: z.string(), openInBrowser: z.string() }),
+});
+
+/** A section's text for one TextBlock: paragraphs kept (blank line), spaces tidied. */
+function fullText(text: string | null | undefined): string {
+  return (text ?? '')
+    .split(/\n/)
+    .map((l) => l.replace(/[ \t]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * The whole minutes (or agenda) for the "Vis hele referatet" dialog: the header, who attended and who sent
+ * apologies, and every item in full (background, recommendation, decision, attachments). `pageUrl` is the
+ * same text as a web page ("Åbn i browseren").
+ */
+export function fullMinutesCard(m: StoredMeeting, opts: { pageUrl: string; lang?: Lang }): AdaptiveCardJson {
+  const lang = opts.lang ?? 'da';
+  const da = lang === 'da';
+  const title = m.title ?? (da ? `Møde i ${m.forum}` : `Meeting of ${m.forum}`);
+  const isMinutes = m.status === 'minutes';
+  const kind = isMinutes ? (da ? 'Referat' : 'Minutes') : da ? 'Dagsorden' : 'Agenda';
+  const facts: Array<{ label: string; value: string }> = [];
+  const when = formatMeetingTime(m.start, m.end, lang);
+  if (when) facts.push({ label: da ? 'Dato' : 'Date', value: when });
+  if (m.location) facts.push({ label: da ? 'Sted' : 'Place', value: m.location });
+  if (m.nextMeeting) facts.push({ label: da ? 'Næste møde' : 'Next meeting', value: formatMeetingTime(m.nextMeeting, null, lang) ?? m.nextMeeting });
+  const headings = da
+    ? { background: 'Sagsfremstilling', recommendation: 'Indstilling', decision: 'Beslutning', attachments: 'Bilag' }
+    : { background: 'Background', recommendation: 'Recommendation', decision: 'Decision', attachments: 'Attachments' };
+  return renderCard('minutes-full', FullMinutesData, {
+    fallbackText: `${kind}: ${title}. ${opts.pageUrl}`,
+    kicker: `${kind} · ${m.forum}`,
+    title,
+    hasFacts: facts.length > 0,
+    facts,
+    hasParticipants: m.participants.length > 0,
+    participants: m.participants.map((p) => ({ line: person(p) })),
+    hasAbsent: m.absent.length > 0,
+    absent: m.absent.map((p) => ({ line: person(p) })),
+    noItems: m.items.length === 0,
+    items: m.items.map((i) => {
+      const b = i.outcome ? OUTCOME_BADGES[i.outcome] : null;
+      const sections = [
+        { heading: headings.background, text: fullText(i.background) },
+        { heading: headings.recommendation, text: fullText(i.recommendation) },
+        { heading: headings.decision, text: fullText(i.decision) },
+        { heading: headings.attachments, text: fullText(i.attachments.join('\n\n')) },
+      ].filter((x) => x.text.length > 0);
+      return {
+        number: i.number,
+        title: i.title,
+        hasBadge: !!b,
+        badge: b ? b[lang] : '',
+        badgeColor: (b?.color ?? 'Default') as 'Default',
+        sections,
+      };
+    }),
+    pageUrl: opts.pageUrl,
+    labels: {
+      participants: da ? `Deltagere (${m.participants.length})` : `Attended (${m.participants.length})`,
+      absent: da ? `Afbud (${m.absent.length})` : `Apologies (${m.absent.length})`,
+      noItems: da ? 'Der er ingen punkter.' : 'There are no items.',
+      openInBrowser: da ? 'Åbn i browseren' : 'Open in the browser',
+    },
   });
 }
 
@@ -206,6 +311,7 @@ const KIND_NAMES: Record<string, { da: string; en: string }> = {
   agenda: { da: 'Dagsorden', en: 'Agenda' },
   reminder: { da: 'Påmindelse', en: 'Reminder' },
   procedure: { da: 'Skriftlig procedure', en: 'Written procedure' },
+  report: { da: 'Leveringsrapport', en: 'Delivery report' },
 };
 
 export function deliveryReportCard(r: DeliveryReport, opts: { lang?: Lang; meetingTitle?: string | null } = {}): AdaptiveCardJson {

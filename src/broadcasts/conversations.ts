@@ -65,10 +65,35 @@ function toConversation(r: Row): Conversation {
 }
 
 /**
+ * Conversations this process stored within the last REMEMBERED_TTL_MS, per store, with what it stored. Every activity
+ * calls upsertConversation; without this, 500 votes at once on a channel card each rewrite (and row-lock) the same
+ * channel row. Hearing again from a conversation with the same fields writes nothing until the entry expires; the
+ * reference's `user` (the last speaker in a channel) is not compared. A status change made by this process
+ * (setConversationStatus, markTeamRemoved) drops the entry at once; one made by another instance is picked up by the
+ * first activity after the entry expires.
+ */
+export const REMEMBERED_TTL_MS = 30_000;
+const remembered = new WeakMap<Queryable, Map<string, { sig: string; at: number }>>();
+
+function signature(c: ConversationUpsert): string {
+  const { user: _user, ...ref } = c.reference as Record<string, unknown>;
+  return JSON.stringify([c.type, c.tenantId ?? null, c.teamId ?? null, c.channelId ?? null, c.aadObjectId ?? null, c.name ?? null, ref]);
+}
+
+function forget(db: Queryable, pred: (id: string) => boolean): void {
+  const m = remembered.get(db);
+  if (m) for (const id of m.keys()) if (pred(id)) m.delete(id);
+}
+
+/**
  * Stores (or refreshes) a conversation the bot heard from. Hearing from a removed or blocked conversation
  * again makes it active: the bot is evidently there and allowed to write. Returns true when it was new.
  */
 export async function upsertConversation(db: Queryable, c: ConversationUpsert): Promise<boolean> {
+  const sig = signature(c);
+  let seen = remembered.get(db);
+  const hit = seen?.get(c.id);
+  if (hit && hit.sig === sig && Date.now() - hit.at < REMEMBERED_TTL_MS) return false;
   const r = await db.query<{ inserted: boolean }>(
     `insert into conversations (id, type, tenant_id, team_id, channel_id, aad_object_id, name, reference)
      values ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -83,16 +108,23 @@ export async function upsertConversation(db: Queryable, c: ConversationUpsert): 
      returning (xmax = 0) inserted`,
     [c.id, c.type, c.tenantId ?? null, c.teamId ?? null, c.channelId ?? null, c.aadObjectId ?? null, c.name ?? null, JSON.stringify(c.reference)],
   );
+  if (!seen) remembered.set(db, (seen = new Map()));
+  if (seen.size > 10_000) seen.clear();
+  seen.set(c.id, { sig, at: Date.now() });
   return !!r.rows[0]?.inserted;
 }
 
 export async function setConversationStatus(db: Queryable, id: string, status: ConversationStatus, reason?: string): Promise<void> {
+  forget(db, (x) => x === id);
   await db.query(`update conversations set status = $2, status_reason = $3, updated_at = now() where id = $1`, [id, status, reason ?? null]);
+  forget(db, (x) => x === id);
 }
 
 /** The bot was removed from a team: every channel of it is removed. */
 export async function markTeamRemoved(db: Queryable, teamId: string, reason = 'uninstalled'): Promise<number> {
+  forget(db, () => true);
   const r = await db.query(`update conversations set status = 'removed', status_reason = $2, updated_at = now() where team_id = $1 and status <> 'removed'`, [teamId, reason]);
+  forget(db, () => true);
   return r.rowCount;
 }
 

@@ -8,4 +8,5 @@ export * from './worker';
 export * from './cards';
 export * from './ics';
 export * from './service';
+export * from './reports';
 export * from './hooks';

@@ -24,6 +24,12 @@ export interface EnqueueInput {
   message: OutboundMessage;
   meetingId?: string | null;
   createdBy?: string;
+  /**
+   * Push the delivery report (kind 'report') when every delivery of the broadcast is final: to the personal
+   * chat of `startedBy` (an Entra object id; null: started by the CLI or the system, so every secretariat
+   * member gets it). Enqueueing the same key again with new targets re-arms it (the report card is edited).
+   */
+  report?: { startedBy?: string | null };
 }
 
 export interface EnqueueResult {
@@ -75,9 +81,10 @@ export async function enqueueBroadcast(db: Queryable | Db, input: EnqueueInput):
     if (!existing) {
       broadcastId = `b_${randomBytes(9).toString('base64url')}`;
       const ins = await tx.query<{ id: string }>(
-        `insert into broadcasts (id, key, kind, meeting_id, message, message_sha, created_by) values ($1, $2, $3, $4, $5, $6, $7)
+        `insert into broadcasts (id, key, kind, meeting_id, message, message_sha, created_by, report_wanted, started_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          on conflict (key) do nothing returning id`,
-        [broadcastId, input.key, input.kind, input.meetingId ?? null, JSON.stringify(input.message), sha, input.createdBy ?? 'system'],
+        [broadcastId, input.key, input.kind, input.meetingId ?? null, JSON.stringify(input.message), sha, input.createdBy ?? 'system', !!input.report, input.report?.startedBy ?? null],
       );
       if (!ins.rows[0]) throw new Error(`broadcast ${input.key} was created concurrently; try again`);
       created = true;
@@ -140,6 +147,15 @@ export async function enqueueBroadcast(db: Queryable | Db, input: EnqueueInput):
       );
       updated += r.rowCount;
     }
+    if (input.report && !created) {
+      // asked for a report: arm it (once), and re-arm it when this call added targets
+      await tx.query(
+        `update broadcasts set report_wanted = true, started_by = coalesce($2, started_by),
+                report_sent_at = case when $3::boolean then null else report_sent_at end
+          where id = $1 and (not report_wanted or $3::boolean)`,
+        [broadcastId, input.report.startedBy ?? null, added > 0],
+      );
+    }
     if (created || changed || added) {
       await tx.query(`insert into audit_log (actor, action, subject, details) values ($1, $2, $3, $4)`, [
         input.createdBy ?? 'system',
@@ -163,6 +179,11 @@ export interface BroadcastInfo {
   version: number;
   message: OutboundMessage;
   createdBy: string | null;
+  /** Entra object id of the secretariat member who started it (null: the CLI or the system). */
+  startedBy: string | null;
+  reportWanted: boolean;
+  /** When the delivery report was queued for the secretariat (null: not yet, or not wanted). */
+  reportSentAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -176,6 +197,9 @@ export async function getBroadcast(db: Queryable, idOrKey: string): Promise<Broa
     version: number;
     message: OutboundMessage;
     created_by: string | null;
+    started_by: string | null;
+    report_wanted: boolean;
+    report_sent_at: Date | null;
     created_at: Date;
     updated_at: Date;
   }>('select * from broadcasts where id = $1 or key = $1 order by (id = $1) desc limit 1', [idOrKey]);
@@ -189,6 +213,9 @@ export async function getBroadcast(db: Queryable, idOrKey: string): Promise<Broa
     version: b.version,
     message: b.message,
     createdBy: b.created_by,
+    startedBy: b.started_by,
+    reportWanted: b.report_wanted,
+    reportSentAt: b.report_sent_at,
     createdAt: b.created_at,
     updatedAt: b.updated_at,
   };

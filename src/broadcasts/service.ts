@@ -2,9 +2,10 @@ import type { Db, Queryable } from '../store/db';
 import { UserError } from '../errors';
 import { getMeeting, type StoredMeeting } from '../store/meetings';
 import type { ImportEvent } from '../store/import';
-import { agendaCard, minutesSummaryCard } from './cards';
+import type { AdaptiveCardJson } from '../cards/render';
+import { agendaCard, fullMinutesCard, minutesSummaryCard, type Lang } from './cards';
 import { activePersonalChats, linkedChannels, type Conversation } from './conversations';
-import { calendarToken, icsUrl, minutesUrl } from './ics';
+import { calendarToken, icsUrl, meetingForToken, minutesUrl } from './ics';
 import { enqueueBroadcast, getBroadcast, type EnqueueResult } from './outbox';
 
 /**
@@ -40,7 +41,29 @@ async function meetingOrThrow(db: Queryable, meetingId: string): Promise<StoredM
 
 export async function renderMinutesCard(db: Queryable, m: StoredMeeting, s: BroadcastSettings) {
   const token = await calendarToken(db, m.id);
-  return minutesSummaryCard(m, { minutesUrl: minutesUrl(s.baseUrl, token) });
+  return minutesSummaryCard(m, { minutesUrl: minutesUrl(s.baseUrl, token), minutesToken: token });
+}
+
+/**
+ * Teams shows a card of at most about 28 KB. A dialog whose card would be larger shows the minutes page
+ * (the same unguessable URL, on the app's validDomains: PUBLIC_BASE_URL's host) instead.
+ */
+export const MAX_DIALOG_CARD_BYTES = 27_000;
+
+/** What "Vis hele referatet" opens: the full minutes as a card, or the minutes page when that is too large. */
+export type MinutesDialog = { title: string; card: AdaptiveCardJson; bytes: number } | { title: string; url: string; fallbackUrl: string; bytes: number };
+
+/** The dialog for a minutes token (from the summary card's button); null when the token is unknown. */
+export async function minutesDialog(db: Queryable, token: string, s: BroadcastSettings, lang: Lang = 'da', maxBytes = MAX_DIALOG_CARD_BYTES): Promise<MinutesDialog | null> {
+  const meetingId = await meetingForToken(db, token);
+  const m = meetingId ? await getMeeting(db, meetingId) : null;
+  if (!m) return null;
+  const pageUrl = minutesUrl(s.baseUrl, token);
+  const card = fullMinutesCard(m, { pageUrl, lang });
+  const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
+  const title = m.title ?? (lang === 'da' ? `Møde i ${m.forum}` : `Meeting of ${m.forum}`);
+  if (bytes > maxBytes) return { title, url: `${pageUrl}?dialog=1`, fallbackUrl: pageUrl, bytes };
+  return { title, card, bytes };
 }
 
 export async function renderAgendaCard(db: Queryable, m: StoredMeeting, s: BroadcastSettings, reminder?: { offsetMs: number }) {
@@ -48,8 +71,17 @@ export async function renderAgendaCard(db: Queryable, m: StoredMeeting, s: Broad
   return agendaCard(m, { icsUrl: icsUrl(s.baseUrl, token), reminder });
 }
 
-/** Posts (or updates) the minutes summary in the forum's linked channels. */
-export async function broadcastMinutes(db: Db | Queryable, meetingId: string, s: BroadcastSettings, actor = 'system'): Promise<MeetingBroadcastResult> {
+/**
+ * Posts (or updates) the minutes summary in the forum's linked channels. `startedBy` (the Entra object id of
+ * the secretariat member who asked) gets the delivery report when it completes; null: the whole secretariat.
+ */
+export async function broadcastMinutes(
+  db: Db | Queryable,
+  meetingId: string,
+  s: BroadcastSettings,
+  actor = 'system',
+  startedBy: string | null = null,
+): Promise<MeetingBroadcastResult> {
   const m = await meetingOrThrow(db, meetingId);
   if (m.status !== 'minutes') throw new UserError(`meeting ${meetingId} has no minutes yet (status: ${m.status})`, 'no_minutes');
   const channels = await linkedChannels(db, m.forumId);
@@ -62,6 +94,7 @@ export async function broadcastMinutes(db: Db | Queryable, meetingId: string, s:
     createdBy: actor,
     targets: channels.map((c) => c.id),
     message: { card, summary: `Referat: ${m.title ?? m.forum}` },
+    report: { startedBy },
   });
   return { ...r, meetingId: m.id, kind: 'minutes', targets: channels.length, channels: channels.length, personal: 0 };
 }
@@ -75,7 +108,7 @@ export async function broadcastAgenda(
   db: Db | Queryable,
   meetingId: string,
   s: BroadcastSettings,
-  opts: { personal?: boolean; actor?: string } = {},
+  opts: { personal?: boolean; actor?: string; startedBy?: string | null } = {},
 ): Promise<MeetingBroadcastResult> {
   const m = await meetingOrThrow(db, meetingId);
   const channels = await linkedChannels(db, m.forumId);
@@ -91,6 +124,7 @@ export async function broadcastAgenda(
     createdBy: opts.actor ?? 'system',
     targets: [...channels, ...personal].map((c) => c.id),
     message: { card, summary: `Dagsorden: ${m.title ?? m.forum}` },
+    report: { startedBy: opts.startedBy ?? null },
   });
   return { ...r, meetingId: m.id, kind: 'agenda', targets: channels.length + personal.length, channels: channels.length, personal: personal.length };
 }
@@ -178,6 +212,8 @@ export async function fireDueReminders(db: Db, s: BroadcastSettings, limit = 20)
             createdBy: 'system',
             targets,
             message: { card, summary: `Påmindelse: ${m.title ?? m.forum}` },
+            // the reminder's report goes to whoever sent the agenda
+            report: { startedBy: agenda?.startedBy ?? null },
           });
           broadcastId = res.broadcastId;
         }
@@ -222,6 +258,7 @@ export async function onMeetingImported(tx: Queryable, e: ImportEvent, s: Broadc
           createdBy: 'system',
           targets: channels.map((c) => c.id),
           message: { card, summary: `Referat: ${m.title ?? m.forum}` },
+          report: { startedBy: null },
         });
       }
     }

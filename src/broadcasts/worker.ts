@@ -13,6 +13,7 @@ import {
   releaseClaim,
   type ClaimedDelivery,
 } from './outbox';
+import { queueDueReports, type ReportSettings } from './reports';
 import { decide, DEFAULT_RETRY, errorFacts, type RetryPolicy } from './retry';
 import { CONVERSATION_WINDOWS, SlidingWindowLimiter, type ThrottleKey, type Window } from './throttle';
 import type { Messenger, SendTarget } from './types';
@@ -39,6 +40,12 @@ export interface WorkerOptions {
   tickMs?: number;
   /** Milliseconds clock for the throttle. */
   now?: () => number;
+  /**
+   * Push delivery reports to the secretariat when a broadcast that asked for one completes (reports.ts).
+   * Checked soon after this instance finishes a delivery, and every `sweepMs` for other instances' (or a
+   * crashed instance's) broadcasts. Absent: no reports are pushed by this instance.
+   */
+  reports?: ReportSettings & { sweepMs?: number };
 }
 
 /** Limits as sent, with margins for the arrival-time jitter the connector measures. */
@@ -74,6 +81,7 @@ export class DeliveryWorker {
   private readonly tickers: Array<() => Promise<void>>;
   private readonly tickMs: number;
   private readonly now: () => number;
+  private readonly reports?: ReportSettings & { sweepMs?: number };
   private readonly limiter = new SlidingWindowLimiter();
 
   private running = false;
@@ -84,10 +92,13 @@ export class DeliveryWorker {
   private lastHeartbeat = 0;
   private lastTick = 0;
   private lastProgress = 0;
+  private lastReportCheck = 0;
+  /** A delivery finished since the last report check (its broadcast may be complete now). */
+  private settled = false;
   private readonly touched = new Set<string>();
   private readonly onEnqueued = () => this.wake?.();
   /** Counters for tests and benchmarks. */
-  readonly stats = { sent: 0, updated: 0, retried: 0, failed: 0, released: 0 };
+  readonly stats = { sent: 0, updated: 0, retried: 0, failed: 0, released: 0, reports: 0 };
 
   constructor(o: WorkerOptions) {
     this.db = o.db;
@@ -104,6 +115,7 @@ export class DeliveryWorker {
     this.tickers = o.tickers ?? [];
     this.tickMs = o.tickMs ?? 5_000;
     this.now = o.now ?? Date.now;
+    this.reports = o.reports;
   }
 
   start(): void {
@@ -213,6 +225,11 @@ export class DeliveryWorker {
         }
       }
     }
+    if (this.reports && t - this.lastReportCheck >= (this.settled ? REPORT_CHECK_MS : (this.reports.sweepMs ?? REPORT_SWEEP_MS))) {
+      this.lastReportCheck = t;
+      this.settled = false;
+      await this.queueReports(this.reports);
+    }
     if (this.touched.size && t - this.lastProgress >= 5_000) {
       this.lastProgress = t;
       const ids = [...this.touched];
@@ -225,6 +242,22 @@ export class DeliveryWorker {
           this.touched.add(id);
         }
       }
+    }
+  }
+
+  /** Queues the delivery reports now due. A failure is logged and tried again at the next sweep. */
+  private async queueReports(settings: ReportSettings): Promise<void> {
+    try {
+      for (const q of await queueDueReports(this.db, settings)) {
+        if (q.reportBroadcastId) {
+          this.stats.reports++;
+          this.log.info({ broadcastId: q.broadcastId, reportBroadcastId: q.reportBroadcastId, recipients: q.recipients.length, ...q.counts }, 'delivery report queued for the secretariat');
+        } else {
+          this.log.warn({ broadcastId: q.broadcastId, startedBy: q.startedBy, ...q.counts }, 'broadcast complete; no secretariat member has a personal chat with the bot, so the delivery report was not sent');
+        }
+      }
+    } catch (err) {
+      this.log.error({ err }, 'delivery reports could not be queued');
     }
   }
 
@@ -266,6 +299,7 @@ export class DeliveryWorker {
   private finish(row: ClaimedDelivery, p: Promise<unknown>): void {
     p.catch((err) => this.log.error({ err, deliveryId: row.id }, 'delivery bookkeeping failed')).finally(() => {
       this.inflight--;
+      this.settled = true;
       this.wake?.();
     });
   }
@@ -356,6 +390,9 @@ export class DeliveryWorker {
 
 /** Instances refresh their heartbeat this often; one missing for 3 periods is not counted. */
 const HEARTBEAT_MS = 2_000;
+/** After a delivery finished here, due reports are looked for this soon; otherwise every REPORT_SWEEP_MS. */
+const REPORT_CHECK_MS = 250;
+const REPORT_SWEEP_MS = 5_000;
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

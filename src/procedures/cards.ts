@@ -15,11 +15,20 @@ import { CHOICE_LABEL_DA, OUTCOME_LABEL_DA, RULE_LABEL_DA, type Choice, type Ite
  * takes 20-150 ms for a nine-item procedure card (it parses and evaluates every expression with
  * adaptive-expressions), too slow for an invoke response under load. The procedure templates use only the simple
  * subset — `${path}`, `${$root.path}`, `$data` over arrays and boolean `$when` — which `expandSimple` evaluates
- * directly; test/procedures/cards.test.ts checks it gives exactly what adaptivecards-templating gives.
+ * directly (and `compileSimple`, once per template, faster still); test/procedures/cards.test.ts checks both give
+ * exactly what adaptivecards-templating gives.
  */
 export function renderCard<S extends z.ZodType>(name: string, schema: S, data: z.input<S>): AdaptiveCardJson {
   const checked = schema.parse(data);
-  return expandSimple(loadTemplate(name), checked) as AdaptiveCardJson;
+  return compiled(name)(checked, checked) as AdaptiveCardJson;
+}
+
+const compiledTemplates = new Map<string, Compiled>();
+/** The template cards/<name>.json compiled once per process (see `compileSimple`). */
+function compiled(name: string): Compiled {
+  let f = compiledTemplates.get(name);
+  if (!f) compiledTemplates.set(name, (f = compileSimple(loadTemplate(name))));
+  return f;
 }
 
 const WHOLE = /^\$\{([^{}]*)\}$/;
@@ -79,8 +88,109 @@ export function expandSimple(node: unknown, root: unknown, data: unknown = root)
 }
 const DROP = Symbol('drop');
 
+type Compiled = (root: unknown, data: unknown) => unknown;
+
+function compilePath(expr: string): Compiled {
+  const path = expr.trim();
+  if (!/^[\w$]+(\.[\w$]+)*$/.test(path)) throw new Error(`expandSimple: unsupported expression \${${expr}}`);
+  const [head, ...rest] = path.split('.');
+  const first: Compiled = head === '$root' ? (root) => root : head === '$data' ? (_r, data) => data : (_r, data) => (data as Record<string, unknown> | null)?.[head];
+  if (!rest.length) return first;
+  return (root, data) => {
+    let cur = first(root, data);
+    for (const p of rest) cur = (cur as Record<string, unknown> | null | undefined)?.[p];
+    return cur;
+  };
+}
+
+/**
+ * `expandSimple` compiled: the template is walked once and turned into closures, so filling a card does no regular
+ * expressions and no path parsing. Every call builds a new card (nothing is shared between cards). Same output as
+ * expandSimple and adaptivecards-templating (test/procedures/cards.test.ts).
+ */
+export function compileSimple(node: unknown): Compiled {
+  if (typeof node === 'string') {
+    const whole = WHOLE.exec(node);
+    if (whole) {
+      const get = compilePath(whole[1]);
+      return (root, data) => {
+        const v = get(root, data);
+        return v === undefined ? node : v;
+      };
+    }
+    if (!node.includes('${')) return () => node;
+    const parts: Array<string | { raw: string; get: Compiled }> = [];
+    let last = 0;
+    for (const m of node.matchAll(ANY)) {
+      if (m.index! > last) parts.push(node.slice(last, m.index));
+      parts.push({ raw: m[0], get: compilePath(m[1]) });
+      last = m.index! + m[0].length;
+    }
+    if (last < node.length) parts.push(node.slice(last));
+    return (root, data) => {
+      let out = '';
+      for (const p of parts) {
+        if (typeof p === 'string') out += p;
+        else {
+          const v = p.get(root, data);
+          out += v === undefined || v === null ? p.raw : typeof v === 'object' ? JSON.stringify(v) : String(v);
+        }
+      }
+      return out;
+    };
+  }
+  if (Array.isArray(node)) {
+    const elems = node.map((item) => ({ f: compileSimple(item), spread: !!item && typeof item === 'object' && !Array.isArray(item) && '$data' in item }));
+    return (root, data) => {
+      const out: unknown[] = [];
+      for (const e of elems) {
+        const x = e.f(root, data);
+        if (x === DROP) continue;
+        if (e.spread && Array.isArray(x)) out.push(...x);
+        else out.push(x);
+      }
+      return out;
+    };
+  }
+  if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    const when = '$when' in o ? compileSimple(o.$when) : null;
+    const props = Object.entries(o)
+      .filter(([k]) => k !== '$when' && k !== '$data')
+      .map(([k, v]) => ({ k, f: compileSimple(v) }));
+    const one = (root: unknown, ctx: unknown): unknown => {
+      if (when && when(root, ctx) !== true) return DROP;
+      const res: Record<string, unknown> = {};
+      for (const { k, f } of props) {
+        const x = f(root, ctx);
+        res[k] = x === DROP ? null : x;
+      }
+      return res;
+    };
+    if ('$data' in o) {
+      const dataOf = compileSimple(o.$data);
+      return (root, data) => {
+        const ctx = dataOf(root, data);
+        if (Array.isArray(ctx)) {
+          const out: unknown[] = [];
+          for (const c of ctx) {
+            const x = one(root, c);
+            if (x !== DROP) out.push(x);
+          }
+          return out;
+        }
+        return one(root, ctx);
+      };
+    }
+    return (root, data) => one(root, data);
+  }
+  return () => node;
+}
+
 /** Teams: refresh.userIds takes at most 60 users; a larger roster falls back to personal cards. */
 export const MAX_REFRESH_USERS = 60;
+/** People offered as substitute on a card (the roster's substitutes first); the card stays well under Teams' size limit. */
+export const MAX_SUBSTITUTE_CHOICES = 100;
 
 const Item = z.object({
   number: z.number(),
@@ -126,6 +236,11 @@ export const ProcedureCardData = z.object({
   hasRefresh: z.boolean(),
   refreshUserIds: z.array(z.string()).max(MAX_REFRESH_USERS),
   items: z.array(Item).min(1),
+  /** A member's own view of an open procedure: name a substitute (Action.Execute procedure.substitute). */
+  canNameSubstitute: z.boolean(),
+  substituteText: z.string(),
+  currentSubstitute: z.string(),
+  substituteChoices: z.array(z.object({ title: z.string().min(1), value: z.string().min(1) })).max(MAX_SUBSTITUTE_CHOICES),
 });
 export type ProcedureCardData = z.infer<typeof ProcedureCardData>;
 
@@ -137,8 +252,11 @@ export interface CardState {
 }
 
 export async function loadCardState(q: Queryable, procedureId: string): Promise<CardState | null> {
-  const [p, items, progress] = await Promise.all([repo.getProcedure(q, procedureId), repo.getItems(q, procedureId), repo.getProgress(q, procedureId)]);
+  // one after another: q is often a transaction's client, which runs one query at a time anyway
+  const p = await repo.getProcedure(q, procedureId);
   if (!p) return null;
+  const items = await repo.getItems(q, procedureId);
+  const progress = await repo.getProgress(q, procedureId);
   const result = p.status === 'closed' ? ((p.result as ProcedureResult | null) ?? (await computeResult(q, p))) : null;
   return { p, items, progress, result };
 }
@@ -169,6 +287,13 @@ interface ViewOpts {
   banner?: Banner | null;
   /** Shared view: the Teams user ids that refresh to their own view (≤ 60). */
   refreshUserIds?: string[];
+  /** Personal view of a member's own ballot: who may be named substitute, and who is now. Absent: no substitute section. */
+  substitute?: SubstituteView | null;
+}
+
+export interface SubstituteView {
+  choices: Array<{ aadObjectId: string; name: string; organisation: string | null }>;
+  current: { aadObjectId: string; name: string } | null;
 }
 
 function cardData(s: CardState, o: ViewOpts): ProcedureCardData {
@@ -229,6 +354,21 @@ function cardData(s: CardState, o: ViewOpts): ProcedureCardData {
     hasRefresh: refresh.length > 0,
     refreshUserIds: refresh,
     items,
+    ...substituteData(open && personal && !o.onBehalf ? o.substitute : null),
+  };
+}
+
+function substituteData(sv: SubstituteView | null | undefined) {
+  const choices = (sv?.choices ?? []).slice(0, MAX_SUBSTITUTE_CHOICES).map((c) => ({ title: c.organisation ? `${c.name} (${c.organisation})` : c.name, value: c.aadObjectId }));
+  const current = sv?.current ?? null;
+  if (current && !choices.some((c) => c.value === current.aadObjectId)) choices.unshift({ title: current.name, value: current.aadObjectId });
+  return {
+    canNameSubstitute: !!sv && choices.length > 0,
+    substituteText: current
+      ? `${current.name} kan stemme for dig i denne procedure. Du kan vælge en anden indtil fristen.`
+      : 'Er du forhindret? Udpeg en stedfortræder, der stemmer for dig i denne procedure. Både dit og stedfortræderens navn står i revisionssporet.',
+    currentSubstitute: current?.aadObjectId ?? '',
+    substituteChoices: choices.slice(0, MAX_SUBSTITUTE_CHOICES),
   };
 }
 
@@ -244,7 +384,7 @@ export function renderShared(s: CardState, o: Omit<ViewOpts, 'ballot' | 'onBehal
 export function renderPersonal(
   s: CardState,
   ballot: repo.BallotRow[],
-  o: { now: Date; onBehalf?: { aadObjectId: string; name: string } | null; banner?: Banner | null },
+  o: { now: Date; onBehalf?: { aadObjectId: string; name: string } | null; banner?: Banner | null; substitute?: SubstituteView | null },
 ): AdaptiveCardJson {
   const map = new Map(ballot.map((b) => [b.item_number, { choice: b.choice, comment: b.comment }]));
   const card = renderCard('procedure', ProcedureCardData, cardData(s, { ...o, ballot: map }));

@@ -1,7 +1,7 @@
 import { linkedChannels, personalChatsFor } from '../broadcasts/conversations';
 import { enqueueBroadcast } from '../broadcasts/outbox';
 import type { Queryable } from '../store/db';
-import { MAX_REFRESH_USERS, loadCardState, renderPersonal, renderResult, renderShared, type Banner, type CardState } from './cards';
+import { MAX_REFRESH_USERS, loadCardState, renderPersonal, renderResult, renderShared, type Banner, type CardState, type SubstituteView } from './cards';
 import * as repo from './repo';
 import { formatDeadline, type PublishEvent } from './service';
 
@@ -102,14 +102,22 @@ async function refreshUserIds(tx: Queryable, s: CardState): Promise<string[]> {
   return r.rows.map((x) => x.teams_user_id).filter((x): x is string => !!x);
 }
 
+interface Holder {
+  person: string;
+  ballot: string;
+  onBehalf: { aadObjectId: string; name: string } | null;
+  /** The member's own card: the substitute named for them, if any. */
+  substitute?: { aadObjectId: string; name: string } | null;
+}
+
 /** Who holds each ballot: the member, or the substitute named for them. */
-async function holders(tx: Queryable, procedureId: string): Promise<Array<{ person: string; ballot: string; onBehalf: { aadObjectId: string; name: string } | null }>> {
-  const [voters, subs] = await Promise.all([repo.getVoters(tx, procedureId), repo.getSubstitutes(tx, procedureId)]);
-  const out: Array<{ person: string; ballot: string; onBehalf: { aadObjectId: string; name: string } | null }> = voters.map((v) => ({
-    person: v.aad_object_id,
-    ballot: v.aad_object_id,
-    onBehalf: null,
-  }));
+async function holders(tx: Queryable, procedureId: string): Promise<Holder[]> {
+  const voters = await repo.getVoters(tx, procedureId);
+  const subs = await repo.getSubstitutes(tx, procedureId);
+  const out: Holder[] = voters.map((v) => {
+    const s = subs.find((x) => x.member_aad_object_id === v.aad_object_id);
+    return { person: v.aad_object_id, ballot: v.aad_object_id, onBehalf: null, substitute: s ? { aadObjectId: s.substitute_aad_object_id, name: s.substitute_name } : null };
+  });
   for (const s of subs) {
     const v = voters.find((x) => x.aad_object_id === s.member_aad_object_id);
     out.push({ person: s.substitute_aad_object_id, ballot: s.member_aad_object_id, onBehalf: { aadObjectId: s.member_aad_object_id, name: v?.name ?? s.member_aad_object_id } });
@@ -126,11 +134,15 @@ async function personal(tx: Queryable, s: CardState, now: Date, banner: Banner |
   const ballots = await repo.getBallots(tx, s.p.id);
   const byVoter = new Map<string, repo.BallotRow[]>();
   for (const b of ballots) byVoter.set(b.voter, [...(byVoter.get(b.voter) ?? []), b]);
+  const substitute = await substituteViews(tx, s, now);
   const targets = people
     .filter((p) => chats.has(p.person.toLowerCase()))
     .map((p) => ({
       conversationId: chats.get(p.person.toLowerCase())!.id,
-      message: { card: renderPersonal(s, byVoter.get(p.ballot) ?? [], { now, onBehalf: p.onBehalf, banner }), summary: `Skriftlig procedure: ${s.p.title}` },
+      message: {
+        card: renderPersonal(s, byVoter.get(p.ballot) ?? [], { now, onBehalf: p.onBehalf, banner, substitute: substitute(p) }),
+        summary: `Skriftlig procedure: ${s.p.title}`,
+      },
     }));
   await enqueueBroadcast(tx, {
     kind: 'procedure',
@@ -159,6 +171,7 @@ async function remind(tx: Queryable, s: CardState, now: Date, runAt: Date): Prom
   for (const b of ballots) if (!b.choice) missing.set(b.voter, (missing.get(b.voter) ?? 0) + 1);
   const people = (await holders(tx, s.p.id)).filter((p) => missing.has(p.ballot));
   const chats = await personalChatsFor(tx, people.map((p) => p.person));
+  const substitute = await substituteViews(tx, s, now);
   const byVoter = new Map<string, repo.BallotRow[]>();
   for (const b of ballots) byVoter.set(b.voter, [...(byVoter.get(b.voter) ?? []), b]);
   const targets = people
@@ -171,7 +184,7 @@ async function remind(tx: Queryable, s: CardState, now: Date, runAt: Date): Prom
       };
       return {
         conversationId: chats.get(p.person.toLowerCase())!.id,
-        message: { card: renderPersonal(s, byVoter.get(p.ballot) ?? [], { now, onBehalf: p.onBehalf, banner }), summary: `Påmindelse: ${s.p.title}` },
+        message: { card: renderPersonal(s, byVoter.get(p.ballot) ?? [], { now, onBehalf: p.onBehalf, banner, substitute: substitute(p) }), summary: `Påmindelse: ${s.p.title}` },
       };
     });
   if (!targets.length) return;
@@ -182,4 +195,11 @@ async function remind(tx: Queryable, s: CardState, now: Date, runAt: Date): Prom
     message: { text: `Påmindelse: ${s.p.title}` },
     meetingId: s.p.meeting_id,
   });
+}
+
+/** The substitute section for each member's own card (none for substitutes' cards, or once the procedure is not open). */
+async function substituteViews(tx: Queryable, s: CardState, now: Date): Promise<(h: Holder) => SubstituteView | null> {
+  if (s.p.status !== 'open' || now >= new Date(s.p.deadline)) return () => null;
+  const setup = await repo.getSubstituteSetup(tx, s.p.id);
+  return (h) => (!h.onBehalf && setup.mayName.has(h.ballot.toLowerCase()) ? { choices: setup.choices, current: h.substitute ?? null } : null);
 }

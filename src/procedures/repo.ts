@@ -175,3 +175,32 @@ export async function nextJobAt(q: Queryable): Promise<Date | null> {
   const r = await q.query<{ at: Date | null }>('select min(coalesce(greatest(run_at, locked_until), run_at)) at from procedure_jobs where done_at is null');
   return r.rows[0]?.at ?? null;
 }
+
+// ---- substitutes on the card --------------------------------------------------------------------
+
+export interface SubstituteSetup {
+  /** Voters (lower-cased object ids) who may name a substitute: roster role member, or voters not on the roster. */
+  mayName: Set<string>;
+  /** Who may be named: the forum's roster people with role substitute, then members, who are not voters here. */
+  choices: Array<{ aadObjectId: string; name: string; organisation: string | null }>;
+}
+
+export async function getSubstituteSetup(q: Queryable, procedureId: string): Promise<SubstituteSetup> {
+  const members = await q.query<{ id: string }>(
+    `select lower(v.aad_object_id) id from procedure_voters v join procedures p on p.id = v.procedure_id
+       left join roster_members m on m.forum_id = p.forum_id and lower(m.aad_object_id) = lower(v.aad_object_id)
+      where v.procedure_id = $1 and coalesce(m.role, 'member') = 'member'`,
+    [procedureId],
+  );
+  const choices = await q.query<{ aad_object_id: string; name: string; organisation: string | null }>(
+    `select m.aad_object_id, m.name, m.organisation from roster_members m join procedures p on p.forum_id = m.forum_id
+      where p.id = $1 and m.role in ('substitute', 'member')
+        and not exists (select 1 from procedure_voters v where v.procedure_id = $1 and lower(v.aad_object_id) = lower(m.aad_object_id))
+      order by m.role = 'substitute' desc, m.name`,
+    [procedureId],
+  );
+  return {
+    mayName: new Set(members.rows.map((r) => r.id)),
+    choices: choices.rows.map((r) => ({ aadObjectId: r.aad_object_id, name: r.name, organisation: r.organisation })),
+  };
+}

@@ -329,6 +329,8 @@ export interface VoteResult {
   procedureId: string;
   /** The ballot the vote went to (the member, when a substitute voted). */
   voter?: string;
+  /** The procedure's state and this ballot as the vote left them (for the clicker's card); absent when no ballot was found. */
+  view?: VoteView;
 }
 
 /** Which ballot the actor may fill: their own, or the member's they substitute for. Null: not allowed. */
@@ -344,10 +346,47 @@ export async function ballotFor(q: Queryable, procedureId: string, aadObjectId: 
   return (r.rows.find((x) => x.own) ?? r.rows[0]).voter;
 }
 
+/** What a vote's own card needs, read by the vote's statement itself (no second query on the hot path). */
+export interface VoteView {
+  status: repo.ProcedureStatus;
+  deadline: Date;
+  closedAt: Date | null;
+  closeReason: string | null;
+  result: unknown;
+  voterName: string | null;
+  /** The ballot this person fills, after this vote. */
+  ballot: repo.BallotRow[];
+  /** The substitute named for this ballot's member, if any. */
+  substitute: { aadObjectId: string; name: string } | null;
+}
+
+/** What procedure_cast_vote (migration 0301) returns. */
+interface VoteRow {
+  r_known: boolean;
+  r_status: repo.ProcedureStatus | null;
+  r_deadline: Date | null;
+  r_closed_at: Date | null;
+  r_close_reason: string | null;
+  r_result: unknown;
+  r_voter: string | null;
+  r_voter_name: string | null;
+  r_fresh: boolean;
+  r_found: boolean;
+  r_changed: boolean;
+  r_prev: Choice | null;
+  r_job_at: Date | null;
+  r_pending_at: Date | null;
+  r_ballot: Array<[number, Choice | null, string | null]> | null;
+  r_substitute_id: string | null;
+  r_substitute_name: string | null;
+}
+
 /**
  * Records one vote. Server-enforced: tenant, roster voter or named substitute, open and before the deadline
  * (server clock), one current choice per item (a change replaces it; the history keeps both), and the same
- * invoke (Teams retries) counts once.
+ * invoke (Teams retries) counts once. One round trip and one commit: the database function procedure_cast_vote
+ * (migration 0301_procedure_vote.sql) runs the checks and writes under the procedure's row lock, and returns
+ * the procedure's state and the ballot after the vote for the clicker's card.
  */
 export async function castVote(ctx: ProcedureCtx, actor: TeamsActor, input: unknown, invokeId?: string | null): Promise<VoteResult> {
   const v = VoteInput.parse(input);
@@ -355,71 +394,73 @@ export async function castVote(ctx: ProcedureCtx, actor: TeamsActor, input: unkn
   if (!actor.aadObjectId) return { ...base, status: 'refused', code: 'no_identity', message: MSG.noIdentity };
   if (!tenantAllowed(ctx.config, actor.tenantId)) return { ...base, status: 'refused', code: 'wrong_tenant', message: MSG.wrongTenant };
   const now = ctx.now();
-  const result = await ctx.db.transaction(async (tx): Promise<VoteResult> => {
-    // one round trip: the procedure (locked FOR SHARE against a concurrent close) and the ballots this person may fill
-    const p = (
-      await tx.query<{ status: repo.ProcedureStatus; deadline: Date; own: string | null; subs: string[] | null }>(
-        `select p.status, p.deadline,
-                (select v.aad_object_id from procedure_voters v where v.procedure_id = p.id and lower(v.aad_object_id) = lower($2)) own,
-                (select array_agg(s.member_aad_object_id order by s.member_aad_object_id) from procedure_substitutes s
-                  where s.procedure_id = p.id and lower(s.substitute_aad_object_id) = lower($2)) subs
-           from procedures p where p.id = $1 for share of p`,
-        [v.procedureId, actor.aadObjectId],
-      )
-    ).rows[0];
-    if (!p) return { ...base, status: 'refused', code: 'unknown_procedure', message: MSG.unknown };
-    const held = [...(p.own ? [p.own] : []), ...(p.subs ?? [])];
-    const voter = v.onBehalfOf ? (held.find((h) => h.toLowerCase() === v.onBehalfOf!.toLowerCase()) ?? null) : (held[0] ?? null);
-    if (!voter) return { ...base, status: 'refused', code: 'not_voter', message: MSG.notVoter };
-    if (p.status === 'cancelled') return { ...base, voter, status: 'refused', code: 'cancelled', message: MSG.cancelled };
-    if (p.status === 'closed') return { ...base, voter, status: 'refused', code: 'closed', message: MSG.closed };
-    if (now.getTime() >= new Date(p.deadline).getTime()) return { ...base, voter, status: 'refused', code: 'deadline', message: MSG.deadline(p.deadline) };
-    if (invokeId) {
-      const ins = await tx.query('insert into procedure_invokes (invoke_id, procedure_id, actor, at) values ($1, $2, $3, $4) on conflict do nothing returning invoke_id', [
-        invokeId,
-        v.procedureId,
-        actor.aadObjectId,
-        now,
-      ]);
-      if (!ins.rows.length) return { ...base, voter, status: 'duplicate', message: 'Din stemme er allerede registreret.' };
-    }
-    // one round trip: lock the current choice, replace it when it changes, append the event (who, on whose behalf, from, to)
-    const comment = v.comment?.trim() || null;
-    const r = (
-      await tx.query<{ found: number; changed: number; prev: Choice | null }>(
-        `with cur as (
-           select choice, comment from procedure_votes where procedure_id = $1 and item_number = $2 and voter = $3 for update
-         ), upd as (
-           update procedure_votes pv set choice = $4, comment = coalesce($5, cur.comment), cast_by = $6, updated_at = $7
-             from cur
-            where pv.procedure_id = $1 and pv.item_number = $2 and pv.voter = $3
-              and (cur.choice is distinct from $4 or ($5::text is not null and $5::text is distinct from cur.comment))
-           returning cur.choice from_choice
-         ), ev as (
-           insert into procedure_vote_events (procedure_id, item_number, voter, voter_name, cast_by, cast_by_name, from_choice, to_choice, comment, at, invoke_id)
-           select $1, $2, $3, vt.name, $6,
-                  case when lower($6) = lower($3) then vt.name
-                       else coalesce((select s.substitute_name from procedure_substitutes s where s.procedure_id = $1 and lower(s.substitute_aad_object_id) = lower($6) and s.member_aad_object_id = $3), $8, $6) end,
-                  upd.from_choice, $4, $5, $7, $9
-             from upd join procedure_voters vt on vt.procedure_id = $1 and vt.aad_object_id = $3
-           returning id
-         )
-         select (select count(*) from cur)::int found, (select count(*) from ev)::int changed, (select choice from cur) prev`,
-        [v.procedureId, v.item, voter, v.choice, comment, actor.aadObjectId, now, actor.name ?? null, invokeId ?? null],
-      )
-    ).rows[0];
-    if (!r || r.found === 0) return { ...base, voter, status: 'refused', code: 'unknown_item', message: MSG.unknownItem };
-    if (r.changed === 0) return { ...base, voter, status: 'unchanged', message: `Din stemme på punkt ${v.item} er uændret.` };
-    const cur = { choice: r.prev };
-    return {
-      ...base,
-      voter,
-      status: 'recorded',
-      message: cur.choice ? `Din stemme på punkt ${v.item} er ændret til ${choiceLabel(v.choice)}.` : `Din stemme på punkt ${v.item} er registreret: ${choiceLabel(v.choice)}.`,
-    };
+  const comment = v.comment?.trim() || null;
+  const known = pendingRefresh.get(v.procedureId);
+  const wantRefresh = !(known !== undefined && now.getTime() < known - REFRESH_MARGIN_MS);
+  const r = (
+    await ctx.db.query<VoteRow>('select * from procedure_cast_vote($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
+      v.procedureId,
+      v.item,
+      actor.aadObjectId,
+      v.onBehalfOf || null,
+      v.choice,
+      comment,
+      now,
+      actor.name ?? null,
+      invokeId ?? null,
+      wantRefresh,
+      new Date(now.getTime() + REFRESH_DELAY_MS),
+    ])
+  ).rows[0];
+  if (!r || !r.r_known) return { ...base, status: 'refused', code: 'unknown_procedure', message: MSG.unknown };
+  const voter = r.r_voter;
+  if (!voter) return { ...base, status: 'refused', code: 'not_voter', message: MSG.notVoter };
+  const deadline = new Date(r.r_deadline!);
+  const view: VoteView = {
+    status: r.r_status!,
+    deadline,
+    closedAt: r.r_closed_at ? new Date(r.r_closed_at) : null,
+    closeReason: r.r_close_reason,
+    result: r.r_result,
+    voterName: r.r_voter_name,
+    ballot: (r.r_ballot ?? []).map(([item_number, choice, c]) => ({ item_number, voter, choice, comment: c })),
+    substitute: r.r_substitute_id ? { aadObjectId: r.r_substitute_id, name: r.r_substitute_name ?? r.r_substitute_id } : null,
+  };
+  const out = (x: Omit<VoteResult, 'procedureId' | 'voter' | 'view'>): VoteResult => ({ ...base, voter, view, ...x });
+  if (r.r_status === 'cancelled') return out({ status: 'refused', code: 'cancelled', message: MSG.cancelled });
+  if (r.r_status === 'closed') return out({ status: 'refused', code: 'closed', message: MSG.closed });
+  if (now.getTime() >= deadline.getTime()) return out({ status: 'refused', code: 'deadline', message: MSG.deadline(deadline) });
+  if (!r.r_fresh) return out({ status: 'duplicate', message: 'Din stemme er allerede registreret.' });
+  if (!r.r_found) return out({ status: 'refused', code: 'unknown_item', message: MSG.unknownItem });
+  if (!r.r_changed) return out({ status: 'unchanged', message: `Din stemme på punkt ${v.item} er uændret.` });
+  await afterVote(ctx, v.procedureId, r).catch(() => undefined);
+  return out({
+    status: 'recorded',
+    message: r.r_prev ? `Din stemme på punkt ${v.item} er ændret til ${choiceLabel(v.choice)}.` : `Din stemme på punkt ${v.item} er registreret: ${choiceLabel(v.choice)}.`,
   });
-  if (result.status === 'recorded') await requestRefresh(ctx, v.procedureId).catch(() => undefined);
-  return result;
+}
+
+/**
+ * After a recorded vote commits: make sure a refresh of the shared card will run after it. The statement inserted the
+ * job (it commits with the vote), or saw a pending one, or this process knew one. A job counts only while its run_at is
+ * comfortably ahead now, after the commit: the worker marks a job done before it reads, so a job that has not started
+ * yet will read this vote. Otherwise (rare: the statement waited long, or the job is due) ask again.
+ */
+async function afterVote(ctx: ProcedureCtx, procedureId: string, r: Pick<VoteRow, 'r_job_at' | 'r_pending_at'>): Promise<void> {
+  if (r.r_job_at) {
+    rememberRefresh(procedureId, new Date(r.r_job_at).getTime());
+    ctx.hooks?.wake?.();
+    return;
+  }
+  if (r.r_pending_at) rememberRefresh(procedureId, new Date(r.r_pending_at).getTime());
+  const known = pendingRefresh.get(procedureId);
+  if (known !== undefined && ctx.now().getTime() < known - REFRESH_MARGIN_MS) return;
+  await requestRefresh(ctx, procedureId);
+}
+
+function rememberRefresh(procedureId: string, runAt: number): void {
+  if (pendingRefresh.size > 1000) pendingRefresh.clear();
+  pendingRefresh.set(procedureId, runAt);
 }
 
 const choiceLabel = (c: Choice) => ({ for: 'For', against: 'Imod', abstain: 'Undlader', meeting: 'Ønsker møde' })[c];
@@ -442,10 +483,7 @@ export async function requestRefresh(ctx: ProcedureCtx, procedureId: string): Pr
     runAt = ins.rows[0] ? at.getTime() : null;
     ctx.hooks?.wake?.();
   }
-  if (runAt !== null) {
-    if (pendingRefresh.size > 1000) pendingRefresh.clear();
-    pendingRefresh.set(procedureId, runAt);
-  }
+  if (runAt !== null) rememberRefresh(procedureId, runAt);
 }
 /** A known pending refresh is trusted only while its run_at is at least this far ahead (clocks of instances differ a little). */
 const REFRESH_MARGIN_MS = 500;
@@ -473,10 +511,18 @@ export async function nameSubstitute(
     const memberKey = args.member ?? (actor.kind === 'teams' ? actor.aadObjectId : null);
     if (!memberKey) throw new UsageError('Angiv hvilket medlem stedfortræderen stemmer for (--member).');
     const voters = await repo.getVoters(tx, procedureId);
-    const member = findPerson(voters.map((x) => ({ id: x.aad_object_id, name: x.name })), memberKey);
-    if (!member) throw new UserError(actor.kind === 'teams' && !args.member ? MSG.notVoter : `${memberKey} er ikke stemmeberettiget i proceduren.`, 'not_voter');
+    const people = voters.map((x) => ({ id: x.aad_object_id, name: x.name }));
+    // a member naming their own substitute is found by the authenticated object id only, never by a name
+    const self = !args.member && actor.kind === 'teams';
+    const member = self ? (people.find((x) => x.id.toLowerCase() === memberKey.toLowerCase()) ?? null) : findPerson(people, memberKey);
+    if (!member) throw new UserError(self ? MSG.notVoter : `${memberKey} er ikke stemmeberettiget i proceduren.`, 'not_voter');
     if (!secretariat && (actor.kind !== 'teams' || member.id.toLowerCase() !== actor.aadObjectId.toLowerCase())) {
       throw new UserError('Kun medlemmet selv eller sekretariatet kan udpege en stedfortræder.', 'forbidden');
+    }
+    if (!secretariat) {
+      // a member (roster role member, or a voter the secretariat listed who is not on the roster) — not a substitute
+      const role = await tx.query<{ role: string }>('select role from roster_members where forum_id = $1 and lower(aad_object_id) = lower($2)', [p.forum_id, member.id]);
+      if (role.rows[0] && role.rows[0].role !== 'member') throw new UserError('Kun forummets medlemmer kan udpege en stedfortræder.', 'forbidden');
     }
     const roster = await listRoster(tx, p.forum_id);
     const sub = findPerson(roster.map((x) => ({ id: x.aadObjectId, name: x.name })), args.substitute);
@@ -620,7 +666,10 @@ export interface ProcedureResult {
 }
 
 export async function computeResult(q: Queryable, p: Pick<repo.ProcedureRow, 'id' | 'rule' | 'quorum'>): Promise<ProcedureResult> {
-  const [items, voters, ballots] = await Promise.all([repo.getItems(q, p.id), repo.getVoters(q, p.id), repo.getBallots(q, p.id)]);
+  // one after another: q is often a transaction's client (close), which runs one query at a time anyway
+  const items = await repo.getItems(q, p.id);
+  const voters = await repo.getVoters(q, p.id);
+  const ballots = await repo.getBallots(q, p.id);
   const names = new Map(voters.map((v) => [v.aad_object_id, v.name]));
   return {
     rule: p.rule,
@@ -707,7 +756,10 @@ export interface ProcedureShow {
 export async function showProcedure(q: Queryable, procedureId: string): Promise<ProcedureShow> {
   const p = await repo.getProcedure(q, procedureId);
   if (!p) throw new UserError(`Proceduren ${procedureId} findes ikke.`, 'unknown_procedure');
-  const [result, voters, ballots, subs] = await Promise.all([computeResult(q, p), repo.getVoters(q, procedureId), repo.getBallots(q, procedureId), repo.getSubstitutes(q, procedureId)]);
+  const result = await computeResult(q, p);
+  const voters = await repo.getVoters(q, procedureId);
+  const ballots = await repo.getBallots(q, procedureId);
+  const subs = await repo.getSubstitutes(q, procedureId);
   const itemsCount = result.items.length;
   const votedBy = new Map<string, number>();
   for (const b of ballots) if (b.choice) votedBy.set(b.voter, (votedBy.get(b.voter) ?? 0) + 1);

@@ -1,4 +1,5 @@
 import { TurnContext, type Activity } from 'botbuilder';
+import { z } from 'zod';
 import type { TeamsBot } from './app';
 import { actionCard, actionError, actionMessage, FILE_DOWNLOAD_INFO } from './app';
 import type { AppDeps } from '../app';
@@ -19,6 +20,8 @@ import {
   linkConversations,
   linkedChannels,
   markTeamRemoved,
+  MINUTES_DIALOG_ACTION,
+  minutesDialog,
   planReminders,
   setConversationStatus,
   upsertConversation,
@@ -26,6 +29,7 @@ import {
   type ConversationUpsert,
 } from '../broadcasts';
 import { BotbuilderMessenger } from './messenger';
+import { registerTask } from './procedures';
 
 /**
  * Teams glue for broadcasts:
@@ -34,6 +38,7 @@ import { BotbuilderMessenger } from './messenger';
  *   "send dagsorden <mødeid> [personligt]", "leveringsrapport <id>";
  * - files sent by the secretariat in a personal chat are imported, answered with what was read;
  * - Action.Execute verbs broadcasts.postMinutes, broadcasts.sendAgenda, broadcasts.report;
+ * - task/fetch `broadcasts.minutes` ("Vis hele referatet" on the minutes summary): the full minutes in a dialog;
  * - starts the delivery worker (outbox + reminders) for this instance.
  */
 
@@ -184,6 +189,26 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
     }
   });
 
+  // "Vis hele referatet": Action.Submit with msteams.type task/fetch → a dialog with the whole minutes
+  // (through the shared task/fetch dispatcher of src/teams/procedures.ts)
+  const dialogData = (ctx: TurnContext) => (ctx.activity.value as { data?: unknown } | undefined)?.data;
+  registerTask(
+    bot,
+    'task/fetch',
+    (ctx) => (dialogData(ctx) as { action?: unknown } | undefined)?.action === MINUTES_DIALOG_ACTION,
+    async (ctx) => {
+      const lang = bot.lang(ctx);
+      const en = lang === 'en';
+      const parsed = MinutesDialogData.safeParse(dialogData(ctx));
+      const d = parsed.success ? await minutesDialog(db, parsed.data.token, settings, lang) : null;
+      if (!d) return taskMessage(en ? 'These minutes are no longer available.' : 'Referatet findes ikke længere.');
+      const size = { title: d.title, width: 'large', height: 'large' };
+      if ('card' in d) return { status: 200, body: { task: { type: 'continue', value: { ...size, card: cardAttachment(d.card) } } } };
+      log.info({ bytes: d.bytes }, 'full minutes too large for a card: the dialog shows the minutes page');
+      return { status: 200, body: { task: { type: 'continue', value: { ...size, url: d.url, fallbackUrl: d.fallbackUrl } } } };
+    },
+  );
+
   if (deps.config.BROADCAST_WORKER && bot.adapter) {
     const worker = new DeliveryWorker({
       db,
@@ -194,6 +219,7 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
       tenantRate: deps.config.BROADCAST_TENANT_RATE,
       sendTimeoutMs: deps.config.BROADCAST_SEND_TIMEOUT_MS,
       retry: { maxAttempts: deps.config.BROADCAST_MAX_ATTEMPTS, maxAttempts429: 20, baseMs: 1_000, capMs: 60_000 },
+      reports: { secretariat: deps.config.SECRETARIAT_AAD_IDS },
       tickers: [
         async () => {
           await planReminders(db, settings.reminderOffsets);
@@ -207,20 +233,31 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
   }
 }
 
+const MinutesDialogData = z.object({ action: z.literal(MINUTES_DIALOG_ACTION), token: z.string().min(1).max(100) }).passthrough();
+
+/** A dialog answer that is just a message (Teams shows it in a small dialog). */
+const taskMessage = (value: string) => ({ status: 200, body: { task: { type: 'message', value } } });
+
 async function postMinutesText(deps: AppDeps, meetingId: string, actor: string | undefined, lang: 'da' | 'en'): Promise<string> {
   const en = lang === 'en';
   try {
-    const r = await broadcastMinutes(deps.db, meetingId, broadcastSettings(deps.config), actor ?? 'unknown');
+    const r = await broadcastMinutes(deps.db, meetingId, broadcastSettings(deps.config), actor ?? 'unknown', actor ?? null);
     if (!r.created && !r.changed && r.added === 0)
       return en ? `The minutes summary of ${meetingId} was already posted (broadcast ${r.broadcastId}).` : `Referatet for ${meetingId} er allerede postet (udsendelse ${r.broadcastId}).`;
     return en
-      ? `The minutes summary of ${meetingId} is being ${r.created ? 'posted to' : 'updated in'} ${r.channels} channel(s). Delivery report: "delivery report ${r.broadcastId}".`
-      : `Referatet for ${meetingId} bliver ${r.created ? 'postet i' : 'opdateret i'} ${r.channels} ${r.channels === 1 ? 'kanal' : 'kanaler'}. Leveringsrapport: skriv »leveringsrapport ${r.broadcastId}«.`;
+      ? `The minutes summary of ${meetingId} is being ${r.created ? 'posted to' : 'updated in'} ${r.channels} channel(s). ${REPORT_NOTE.en(r.broadcastId)}`
+      : `Referatet for ${meetingId} bliver ${r.created ? 'postet i' : 'opdateret i'} ${r.channels} ${r.channels === 1 ? 'kanal' : 'kanaler'}. ${REPORT_NOTE.da(r.broadcastId)}`;
   } catch (err) {
     if (err instanceof UserError) return userErrorText(err, meetingId, lang);
     throw err;
   }
 }
+
+/** The delivery report arrives by itself in the personal chat when the broadcast is done (reports.ts). */
+const REPORT_NOTE = {
+  da: (id: string) => `Du får leveringsrapporten i din personlige chat med mig, når udsendelsen er færdig; vil du se den før, så skriv »leveringsrapport ${id}«.`,
+  en: (id: string) => `You get the delivery report in your personal chat with me when it is done; to see it before, write "delivery report ${id}".`,
+};
 
 /** Domain errors in the user's language. */
 function userErrorText(err: UserError, meetingId: string, lang: 'da' | 'en'): string {
@@ -242,12 +279,12 @@ function userErrorText(err: UserError, meetingId: string, lang: 'da' | 'en'): st
 async function sendAgendaText(deps: AppDeps, meetingId: string, personal: boolean, actor: string | undefined, lang: 'da' | 'en'): Promise<string> {
   const en = lang === 'en';
   try {
-    const r = await broadcastAgenda(deps.db, meetingId, broadcastSettings(deps.config), { personal, actor: actor ?? 'unknown' });
+    const r = await broadcastAgenda(deps.db, meetingId, broadcastSettings(deps.config), { personal, actor: actor ?? 'unknown', startedBy: actor ?? null });
     if (!r.created && !r.changed && r.added === 0)
       return en ? `The agenda of ${meetingId} was already sent (broadcast ${r.broadcastId}).` : `Dagsordenen for ${meetingId} er allerede sendt (udsendelse ${r.broadcastId}).`;
     return en
-      ? `The agenda of ${meetingId} is on its way to ${r.channels} channel(s)${personal ? ` and ${r.personal} personal chat(s)` : ''}. Delivery report: "delivery report ${r.broadcastId}".`
-      : `Dagsordenen for ${meetingId} er på vej til ${r.channels} ${r.channels === 1 ? 'kanal' : 'kanaler'}${personal ? ` og ${r.personal} personlige chats` : ''}. Leveringsrapport: skriv »leveringsrapport ${r.broadcastId}«.`;
+      ? `The agenda of ${meetingId} is on its way to ${r.channels} channel(s)${personal ? ` and ${r.personal} personal chat(s)` : ''}. ${REPORT_NOTE.en(r.broadcastId)}`
+      : `Dagsordenen for ${meetingId} er på vej til ${r.channels} ${r.channels === 1 ? 'kanal' : 'kanaler'}${personal ? ` og ${r.personal} personlige chats` : ''}. ${REPORT_NOTE.da(r.broadcastId)}`;
   } catch (err) {
     if (err instanceof UserError) return userErrorText(err, meetingId, lang);
     throw err;

@@ -20,13 +20,15 @@ import {
   type TeamsActor,
 } from '../procedures';
 import { rememberTeamsUserId, setVoting, syncRosterFromTeam, listRoster } from '../procedures/roster';
-import { cardFor, voteBanner } from '../procedures/views';
+import { cardAfterVote, cardFor, voteBanner } from '../procedures/views';
+import type { Banner } from '../procedures/cards';
 import { actionCard, actionError, type TeamsBot } from './app';
 import { z } from 'zod';
 
 /**
  * Teams glue for written procedures. Translates activities to domain calls (src/procedures) and renders cards:
- * - Action.Execute `procedure.vote` / `procedure.refresh` (user-specific views; the response is the clicker's view);
+ * - Action.Execute `procedure.vote` / `procedure.refresh` (user-specific views; the response is the clicker's view),
+ *   `procedure.substitute` (a member names a substitute from their own card);
  * - "ny skriftlig procedure" → a card whose button opens the dialog (task/fetch → form, task/submit → create);
  * - "stedfortræder <navn> [i <procedure-id>]", "skriftlige procedurer" (my open procedures, as personal cards);
  * - secretariat: "synkronisér roster" (TeamsInfo.getPagedMembers in a linked channel), "stemmeret: A, B",
@@ -74,8 +76,34 @@ export function register(bot: TeamsBot, deps: AppDeps): void {
     // another organisation learns nothing about the procedure, not even its card
     if (result.code === 'wrong_tenant') return actionError(403, 'Forbidden', result.message);
     deps.log.info({ procedureId: d.procedureId, item: d.item, status: result.status, code: result.code, aadObjectId: actor.aadObjectId, activityId: ctx.activity.id }, 'procedure vote');
-    const known = result.status !== 'refused' ? result.voter : null;
-    const card = await cardFor(deps.db, deps.config, deps.now(), d.procedureId, { ...actor, onBehalfOf }, voteBanner(result), known);
+    const card = await cardAfterVote(deps.db, deps.config, deps.now(), { ...actor, onBehalfOf }, result, voteBanner(result));
+    if (!card) return actionError(404, 'NotFound', 'Proceduren findes ikke.');
+    return actionCard(card);
+  });
+
+  // a member names a substitute from their own card: the chosen person (Input.ChoiceSet "substitute") is checked against
+  // the forum's roster by the domain; who the member is comes from the activity, never from the card's data
+  const SubstituteData = z.object({ procedureId: z.string().min(1).max(100), substitute: z.string().trim().max(200).optional() }).passthrough();
+
+  bot.actionExecute('procedure.substitute', async (ctx, raw) => {
+    const parsed = SubstituteData.safeParse(raw);
+    if (!parsed.success) return actionError(400, 'BadRequest', 'Ugyldig forespørgsel.');
+    const d = parsed.data;
+    const actor = actorOf(ctx);
+    if (!tenantAllowed(deps.config, actor.tenantId)) return actionError(403, 'Forbidden', 'Din organisation har ikke adgang til denne procedure.');
+    let banner: Banner;
+    if (!d.substitute) banner = { text: 'Vælg først en stedfortræder på listen.', style: 'attention' };
+    else {
+      try {
+        const r = await nameSubstitute(pctx, actor, d.procedureId, { substitute: d.substitute });
+        deps.log.info({ procedureId: d.procedureId, member: r.member, substitute: r.substitute, activityId: ctx.activity.id }, 'procedure substitute named from the card');
+        banner = { text: `${r.substituteName} kan nu stemme for dig i denne procedure.`, style: 'good' };
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        banner = { text: e.message, style: 'attention' };
+      }
+    }
+    const card = await cardFor(deps.db, deps.config, deps.now(), d.procedureId, actor, banner);
     if (!card) return actionError(404, 'NotFound', 'Proceduren findes ikke.');
     return actionCard(card);
   });

@@ -1,4 +1,4 @@
-import { agendaCard, deliveryReportCard, importResultCard, minutesSummaryCard, oneSentence, formatMeetingTime } from '../../src/broadcasts/cards';
+import { agendaCard, deliveryReportCard, fullMinutesCard, importResultCard, minutesSummaryCard, oneSentence, formatMeetingTime } from '../../src/broadcasts/cards';
 import { meetingIcs } from '../../src/broadcasts/ics';
 import { minutesPage } from '../../src/broadcasts/routes';
 import type { StoredMeeting } from '../../src/store/meetings';
@@ -26,7 +26,8 @@ const meeting: StoredMeeting = {
 
 describe('broadcast cards', () => {
   it('minutes summary: meeting, date, place, attendance, apologies, badges, one-sentence decisions', () => {
-    const card = minutesSummaryCard(meeting, { minutesUrl: 'https://bot.example/api/minutes/tok' });
+    const token = 'T0k3n_T0k3n_T0k3n_T0k3n_T0k3n_01';
+    const card = minutesSummaryCard(meeting, { minutesUrl: `https://bot.example/api/minutes/${token}`, minutesToken: token });
     expectValidCard(card);
     const text = cardText(card);
     expect(text).toContain(meeting.title);
@@ -37,8 +38,38 @@ describe('broadcast cards', () => {
     for (const b of ['Godkendt', 'Taget til efterretning', 'Udsat', 'Ikke godkendt', 'Drøftet']) expect(text).toContain(b);
     expect(text).toContain('Orienteringen blev taget til efterretning.');
     expect(text).not.toContain('Sagen følges');
-    const action = (card.actions as Array<{ type: string; title: string; url: string }>)[0];
-    expect(action).toMatchObject({ type: 'Action.OpenUrl', title: 'Vis hele referatet', url: 'https://bot.example/api/minutes/tok' });
+    // "Vis hele referatet" opens a Teams dialog (task/fetch); clients without cards get the page's URL
+    const action = (card.actions as Array<{ type: string; title: string; data: unknown }>)[0];
+    expect(action).toEqual({ type: 'Action.Submit', title: 'Vis hele referatet', data: { msteams: { type: 'task/fetch' }, action: 'broadcasts.minutes', token } });
+    expect(card.fallbackText).toContain(`https://bot.example/api/minutes/${token}`);
+  });
+
+  it('full minutes (the dialog): header, attendance, every item in full, the page link', () => {
+    const card = fullMinutesCard(
+      { ...meeting, items: meeting.items.map((i) => (i.number === 2 ? { ...i, background: 'Første linje om udgifterna.\nAnden linje om nattevagter.' } : i)) },
+      { pageUrl: 'https://bot.example/api/minutes/tok' },
+    );
+    expectValidCard(card);
+    const text = cardText(card);
+    expect(text).toContain('Referat · Direktørforum Vadehavet');
+    expect(text).toContain('onsdag den 12. marts 2025 kl. 9.00–12.00');
+    expect(text).toContain('Deltagere (1)');
+    expect(text).toContain('Karen Klit (Havbjerg Kommune)');
+    expect(text).toContain('Afbud (1)');
+    expect(text).toContain('Per Pøl (Sandby Kommune)');
+    // every sentence of every item, not one sentence per item as on the summary
+    expect(text).toContain('Orienteringen blev taget til efterretning. Sagen følges.');
+    expect(text).toContain('Første linje om udgifterna.');
+    expect(text).toContain('Anden linje om nattevagter.');
+    for (const h of ['Sagsfremstilling', 'Indstilling', 'Beslutning', 'Bilag']) expect(text).toContain(h);
+    expect(text).toContain('2a Budget Klitrosen 2025');
+    expect(text).toContain('Ikke godkendt');
+    expect((card.actions as Array<{ type: string; url: string }>)[0]).toMatchObject({ type: 'Action.OpenUrl', url: 'https://bot.example/api/minutes/tok' });
+    // an agenda without participants or items still makes a valid card
+    const empty = fullMinutesCard({ ...meeting, status: 'agenda', participants: [], absent: [], items: [], start: null, end: null, location: null }, { pageUrl: 'https://bot.example/p' });
+    expectValidCard(empty);
+    expect(cardText(empty)).toContain('Dagsorden · Direktørforum Vadehavet');
+    expect(cardText(empty)).toContain('Der er ingen punkter.');
   });
 
   it('agenda: time, place, recommendations, attachments and the calendar button; reminder kicker', () => {

@@ -1,6 +1,6 @@
 import { Template } from 'adaptivecards-templating';
 import { loadTemplate } from '../../src/cards/render';
-import { expandSimple, ProcedureCardData, ResultCardData, FormCardData, renderForm } from '../../src/procedures/cards';
+import { compileSimple, expandSimple, ProcedureCardData, ResultCardData, FormCardData, renderForm } from '../../src/procedures/cards';
 import { expectValidCard } from '../support/cards';
 
 /** The procedure cards' fast expander gives exactly what adaptivecards-templating gives. */
@@ -15,22 +15,33 @@ const base = {
   statusText: 'Åben', progress: '1 af 3 har stemt', banner: 'Din stemme er registreret', hasBanner: true, bannerStyle: 'good', onBehalf: 'Du stemmer som stedfortræder for Y.',
   onBehalfOf: 'aad-y', hasOnBehalf: true, intro: 'Stem', hasIntro: true, canVote: true, showMyVote: false, hasRefresh: true, refreshUserIds: ['29:a', '29:b'],
   items: [item(1), item(2), item(3)],
+  canNameSubstitute: false, substituteText: '', currentSubstitute: '', substituteChoices: [],
+};
+const withSubstitute = {
+  ...base, canNameSubstitute: true, substituteText: 'Sune kan stemme for dig.', currentSubstitute: 'aad-sune',
+  substituteChoices: [{ title: 'Sune (Kommune 1)', value: 'aad-sune' }, { title: 'Viggo', value: 'aad-viggo' }],
 };
 
 const both = (name: string, data: unknown) => {
   const reference = new Template(loadTemplate(name)).expand({ $root: data });
   const fast = expandSimple(loadTemplate(name), data);
+  // the compiled form the bot uses gives the same card
+  expect(compileSimple(loadTemplate(name))(data, data)).toEqual(fast);
   return { reference, fast };
 };
 
 describe('procedure cards', () => {
   it.each([
     ['open, personal, with refresh', base],
+    ['open, personal, a member who may name a substitute', withSubstitute],
     ['closed, shared, no refresh', { ...base, canVote: false, hasBanner: false, hasOnBehalf: false, hasRefresh: false, refreshUserIds: [], showMyVote: true, hasIntro: false }],
   ])('procedure.json: %s', (_n, data) => {
     const { reference, fast } = both('procedure', ProcedureCardData.parse(data));
     expect(fast).toEqual(reference);
     expectValidCard(fast);
+    const text = JSON.stringify(fast);
+    expect(text.includes('"verb":"procedure.substitute"')).toBe(data.canNameSubstitute);
+    if (data.canNameSubstitute) expect(text).toContain('{"title":"Viggo","value":"aad-viggo"}');
   });
 
   it('procedure-result.json and procedure-form.json', () => {

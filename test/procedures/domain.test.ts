@@ -117,6 +117,34 @@ describe.each(engines())('procedures domain on %s', (_name, opts) => {
     expect((await castVote(ctx2, actor(person(1)), { procedureId: p2.id, item: 1, choice: 'for' }, 'c-1')).code).toBe('cancelled');
   });
 
+  it('votes at once: a retried invoke counts once, and a close racing the votes keeps exactly the acknowledged ones', async () => {
+    const config = testConfig();
+    const voting = clockCtx(db, config);
+    const { id } = await createProcedure(voting, CLI, spec({ deadline: new Date(Date.now() + 3_600_000).toISOString() }));
+    // the same invoke arriving 12 times at once (Teams retries, two instances): one vote, one event
+    const same = await Promise.all(Array.from({ length: 12 }, () => castVote(voting, actor(person(2)), { procedureId: id, item: 3, choice: 'meeting' }, 'burst-1')));
+    expect(same.filter((r) => r.status === 'recorded')).toHaveLength(1);
+    expect(same.filter((r) => r.status === 'duplicate')).toHaveLength(11);
+    // each answer's card shows the vote (a duplicate waited for the first to commit)
+    for (const r of same) expect(r.view?.ballot.find((b) => b.item_number === 3)?.choice).toBe('meeting');
+    // every voter votes on every item while the deadline job closes the procedure (its clock is past the deadline)
+    const closer = clockCtx(db, config, Date.now() + 2 * 3_600_000);
+    const votes = [1, 2, 3, 4, 5].flatMap((n) => [1, 2].map((item) => ({ n, item })));
+    const [results, closed] = await Promise.all([
+      Promise.all(votes.map(({ n, item }) => castVote(voting, actor(person(n)), { procedureId: id, item, choice: 'for' }, `race-${n}-${item}`))),
+      new Promise((r) => setTimeout(r, 5)).then(() => closeProcedure(closer, CLI, id, 'deadline')),
+    ]);
+    expect(closed.closed).toBe(true);
+    for (const r of results) expect(['recorded', 'refused']).toContain(r.status);
+    const recorded = results.filter((r) => r.status === 'recorded');
+    expect(results.filter((r) => r.status === 'refused').every((r) => r.code === 'closed')).toBe(true);
+    // the result counts exactly the votes that were acknowledged as recorded, nothing else
+    const show = await showProcedure(db, id);
+    for (const item of [1, 2]) expect(show.items[item - 1].for).toBe(results.filter((r, i) => r.status === 'recorded' && votes[i].item === item).length);
+    const events = await auditEvents(db, id);
+    expect(events).toHaveLength(1 + recorded.length);
+  });
+
   it('deadline jobs: two workers at once close each procedure exactly once; a crashed claim is retried after its lease', async () => {
     const ctx = clockCtx(db, testConfig());
     const ids: string[] = [];

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { startServer, type RunningServer } from '../../src/server';
 import { openDb, type Db } from '../../src/store/db';
 import { upsertConversation, linkConversations } from '../../src/broadcasts/conversations';
-import { createProcedure, showProcedure, CLI, auditEvents, nameSubstitute, extendDeadline } from '../../src/procedures/service';
+import { createProcedure, showProcedure, CLI, auditEvents, auditCsv, nameSubstitute, extendDeadline } from '../../src/procedures/service';
 import { procedureContext } from '../../src/procedures';
 import { getMeeting } from '../../src/store/meetings';
 import { engines } from '../support/engines';
@@ -128,6 +128,89 @@ describe.each(engines())('written procedures over the protocol on %s', (_name, o
     expect(late.text).toContain('ikke registreret');
     const show = await showProcedure(db, id);
     expect(show.items[0].for).toBe(1);
+  });
+
+  /** The card's substitute picker: the Input.ChoiceSet "substitute" and the button's verb, if the card has them. */
+  const picker = (card: unknown) => {
+    const found: { choices?: Array<{ title: string; value: string }>; value?: string; verb?: string } = {};
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) n.forEach(walk);
+      else if (n && typeof n === 'object') {
+        const o = n as Record<string, unknown>;
+        if (o.type === 'Input.ChoiceSet' && o.id === 'substitute') Object.assign(found, { choices: o.choices, value: o.value });
+        if (o.type === 'Action.Execute' && o.verb === 'procedure.substitute') found.verb = o.verb;
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(card);
+    return found;
+  };
+  const nameSub = (user: P | typeof SUBSTITUTE | typeof OUTSIDER, data: Record<string, unknown>, o: { tenantId?: string } = {}) =>
+    press(user as P, data, { verb: 'procedure.substitute', ...o });
+
+  test('a member names a substitute on the card; the substitute votes for them and the audit shows both; others are refused', async () => {
+    const { id } = await createProcedure(pctx(), CLI, spec({ deadline: new Date(t + 3_600_000).toISOString() }));
+    // the member's own card offers the roster's substitute (and no voter of this procedure)
+    const own = await press(person(3), { procedureId: id }, { verb: 'procedure.refresh' });
+    const offer = picker(own.card);
+    expect(offer.verb).toBe('procedure.substitute');
+    expect(offer.choices?.map((c) => c.value)).toEqual([SUBSTITUTE.aadObjectId]);
+    expect(offer.choices?.[0].title).toBe(`${SUBSTITUTE.name} (Kommune 1)`);
+    expect(offer.value).toBe('');
+    // the shared view and a non-voter's view have no picker
+    expect(picker((await press(OUTSIDER as P, { procedureId: id }, { verb: 'procedure.refresh' })).card).verb).toBeUndefined();
+
+    // nothing chosen: nothing happens
+    expect((await nameSub(person(3), { procedureId: id })).text).toContain('Vælg først en stedfortræder');
+    expect((await showProcedure(db, id)).voters.find((v) => v.aadObjectId === 'aad-voter-3')!.substitute).toBeNull();
+
+    // card data cannot name a substitute for someone else: the member is the sender
+    const named = await nameSub(person(3), { procedureId: id, substitute: SUBSTITUTE.aadObjectId, member: 'aad-voter-5', onBehalfOf: 'aad-voter-5' });
+    expect(named.text).toContain(`${SUBSTITUTE.name} kan nu stemme for dig i denne procedure`);
+    expect(named.text).toContain(`${SUBSTITUTE.name} kan stemme for dig`);
+    expect(picker(named.card).value).toBe(SUBSTITUTE.aadObjectId);
+    const show = await showProcedure(db, id);
+    expect(show.voters.find((v) => v.aadObjectId === 'aad-voter-3')!.substitute).toEqual({ aadObjectId: SUBSTITUTE.aadObjectId, name: SUBSTITUTE.name });
+    expect(show.voters.find((v) => v.aadObjectId === 'aad-voter-5')!.substitute).toBeNull();
+
+    // the substitute votes on the member's ballot; the audit names both
+    const sub = await vote(SUBSTITUTE as P, id, 1, 'against', { comment: 'Afgivet som stedfortræder' });
+    expect(sub.text).toContain('stedfortræder for Direktør 3');
+    expect(sub.text).toContain('Din stemme: Imod');
+    expect(picker(sub.card).verb).toBeUndefined(); // a substitute does not name substitutes
+    const mine = await press(person(3), { procedureId: id }, { verb: 'procedure.refresh' });
+    expect(mine.text).toContain('Din stemme: Imod – "Afgivet som stedfortræder"');
+    const events = await auditEvents(db, id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ who: SUBSTITUTE.name, whoAadObjectId: SUBSTITUTE.aadObjectId, onBehalfOf: 'Direktør 3', onBehalfOfAadObjectId: 'aad-voter-3', from: null, to: 'against' });
+    const csv = auditCsv(events).split('\n')[1];
+    expect(csv).toContain(`${SUBSTITUTE.name},${SUBSTITUTE.aadObjectId},Direktør 3,aad-voter-3,,against`);
+    const named2 = await db.query<{ n: number }>("select count(*)::int n from audit_log where action = 'procedure.substitute' and subject = $1 and actor = 'aad-voter-3'", [id]);
+    expect(named2.rows[0].n).toBe(1);
+
+    // not members: someone outside the roster, and the substitute (not a voter here) are refused
+    expect((await nameSub(OUTSIDER, { procedureId: id, substitute: SUBSTITUTE.aadObjectId })).text).toContain('ikke stemmeberettiget');
+    expect((await nameSub(SUBSTITUTE, { procedureId: id, substitute: 'aad-voter-6' })).text).toContain('ikke stemmeberettiget');
+    // another tenant learns nothing
+    const wrongTenant = await client.send(adaptiveCardAction('procedure.substitute', { procedureId: id, substitute: SUBSTITUTE.aadObjectId }, { user: person(4), tenantId: 'another-tenant', channel: true }));
+    expect(wrongTenant.body).toEqual({ statusCode: 403, type: 'application/vnd.microsoft.error', value: { code: 'Forbidden', message: expect.stringContaining('ikke adgang') } });
+    // someone not on the forum's roster cannot be named
+    expect((await nameSub(person(4), { procedureId: id, substitute: OUTSIDER.aadObjectId })).text).toContain('står ikke på forummets roster');
+    expect((await showProcedure(db, id)).voters.find((v) => v.aadObjectId === 'aad-voter-4')!.substitute).toBeNull();
+
+    // a voter whose roster role is substitute (listed by the secretariat) is not a member: no picker, and refused
+    const listed = await createProcedure(pctx(), CLI, spec({ deadline: new Date(t + 3_600_000).toISOString(), voters: [
+      { aadObjectId: 'aad-voter-1', name: 'Direktør 1' },
+      { aadObjectId: SUBSTITUTE.aadObjectId, name: SUBSTITUTE.name },
+    ] }));
+    expect(picker((await press(SUBSTITUTE as P, { procedureId: listed.id }, { verb: 'procedure.refresh' })).card).verb).toBeUndefined();
+    expect((await nameSub(SUBSTITUTE, { procedureId: listed.id, substitute: 'aad-voter-2' })).text).toContain('Kun forummets medlemmer');
+    expect((await showProcedure(db, listed.id)).voters.every((v) => v.substitute === null)).toBe(true);
+    // after the deadline the card offers nothing and naming is refused
+    t += 2 * 3_600_000;
+    const late = await nameSub(person(2), { procedureId: id, substitute: SUBSTITUTE.aadObjectId });
+    expect(late.text).toContain('ikke åben');
+    expect(picker(late.card).verb).toBeUndefined();
   });
 
   test('tacit consent broken by one objection; quorum not met; auto-close at the deadline; result on the items', async () => {
