@@ -2,12 +2,14 @@
  * The `ask` path (answerQuestion: understanding, lexicon, full-text search, re-ranking, composition), timed
  * over the synthetic corpus at 5,000 and 50,000 items on PGlite and PostgreSQL. Teams is not involved.
  *   node -r @swc-node/register bench/ask.ts --engine pglite|postgres --items 5000,50000 [--queries 300] [--write]
- *   --keep (PostgreSQL): keep the imported schema (bench_ask_<items>) and reuse it on the next run.
+ *   --keep: keep the imported corpus (PostgreSQL schema bench_ask_<items>, or a PGlite directory in the temp dir)
+ *   and reuse it on the next run.
  * Prints one JSON line per size; --write adds the results to BENCHMARKS.md (section "Questions (ask)").
  * Targets (issue 3): p95 ≤ 50 ms at 50,000 items; 5k → 50k costs at most 2×; RSS reported at 50,000.
  */
 import './json-last';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import { openDb, type Db, type DbOptions } from '../src/store/db';
 import { importDocument } from '../src/store/import';
@@ -94,9 +96,9 @@ async function main() {
   const queries = Number(arg('queries', '300'));
   const results: Result[] = [];
   for (const items of sizes) {
-    const keep = engine === 'postgres' && process.argv.includes('--keep');
+    const keep = process.argv.includes('--keep');
     const schema = keep ? `bench_ask_${items}` : `bench_ask_${Date.now().toString(36)}`;
-    const opts: DbOptions = engine === 'postgres' ? { databaseUrl: TEST_DATABASE_URL, schema } : { dataDir: 'memory://' };
+    const opts: DbOptions = engine === 'postgres' ? { databaseUrl: TEST_DATABASE_URL, schema } : { dataDir: keep ? path.join(os.tmpdir(), `forumbot-bench-ask-${items}`) : 'memory://' };
     const db = await openDb(opts);
     try {
       const have = keep ? Number((await db.query<{ n: number }>('select count(*)::int n from items')).rows[0].n) : 0;

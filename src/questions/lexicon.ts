@@ -139,6 +139,7 @@ export async function tidySearchIndexes(db: Db): Promise<void> {
   for (const sql of [
     "select gin_clean_pending_list('items_search'::regclass)",
     "select gin_clean_pending_list('items_title_trgm'::regclass)",
+    "select gin_clean_pending_list('items_title_fts'::regclass)",
     'analyze items',
     'analyze meetings',
     'analyze q_lexicon',

@@ -86,7 +86,7 @@ const FILTERS = `($2::text[] is null or m.forum_id = any($2::text[]))
        and ($6::int is null or extract(day from m.meeting_date)::int = $6::int)`;
 
 /**
- * Full-text candidates, ranked with the field weights. The inner select stops after `cap` (200) matching items
+ * Full-text candidates, ranked with the field weights. The inner select stops after `cap` (120) matching items
  * (unordered, straight from the index), so a question made of very common words costs the same at 50,000
  * items as at 5,000; the title search below finds the items named by such words.
  */
@@ -99,16 +99,17 @@ const ITEM_SQL = `select s.*, (count(*) over ())::int as hits from (
      limit $7`;
 
 /**
- * Items whose title holds every group (the title-only full-text index of migration 0101), best ranked first.
- * At most `cap` matching titles are read before ranking, so a title repeated in thousands of items costs the same.
+ * Items whose title holds every group (the title-only full-text index of migration 0101), newest first. At most
+ * `cap` matching titles are read before sorting, so a title repeated in thousands of items costs the same; the
+ * titles all name every word, so the re-ranking, not a text rank, orders them.
  */
 async function titleCandidates(db: Queryable, params: unknown[], limit: number): Promise<ItemRow[]> {
-  const sql = `with q as (select to_tsquery('danish', $1) q),
-     t as (select i.meeting_id, i.position from items i join meetings m on m.id = i.meeting_id, q
-           where to_tsvector('danish', i.title) @@ q.q and ${FILTERS} limit $8)
-     select ${COLS}, ts_rank('{0.2,0.4,0.7,1.0}', i.search, q.q)::float8 as rank
-     from t join items i using (meeting_id, position) join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id, q
-     order by rank desc, m.meeting_date desc
+  const sql = `select s.* from (
+       select ${COLS}, 0::float8 as rank
+       from items i join meetings m on m.id = i.meeting_id join forums f on f.id = m.forum_id, to_tsquery('danish', $1) q
+       where to_tsvector('danish', i.title) @@ q and ${FILTERS}
+       limit $8) s
+     order by s.meeting_date desc nulls last, s.position
      limit $7`;
   const p = [...params];
   p[6] = limit;
@@ -121,7 +122,7 @@ async function titleCandidates(db: Queryable, params: unknown[], limit: number):
  */
 export async function searchItems(db: Queryable, groups: TermGroup[], totalItems: number, filter: MeetingFilter, limit = 30): Promise<ItemRow[]> {
   const d = filter.date && !filter.date.soft ? filter.date : null;
-  const cap = 200;
+  const cap = 120;
   const params = (tsq: string) => [tsq, filter.forumIds?.length ? filter.forumIds : null, d?.from ?? null, d?.to ?? null, d && !d.from ? (d.month ?? null) : null, d && !d.from ? (d.day ?? null) : null, limit, cap];
   const out: ItemRow[] = [];
   const seen = new Set<string>();

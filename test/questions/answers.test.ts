@@ -55,6 +55,19 @@ describeWithSeeds.each(engines())('answers over the seeds on %s', (engine, opts)
     if (s.answerableOk / s.answerable < 0.8 || s.unanswerableOk / s.unanswerable < 0.9) throw new Error(`${engine}: ${JSON.stringify(s)}\n${report(r)}`);
   });
 
+  it('keeps its level on the second held-out set (holdout2.jsonl, written by someone who had not seen the code): ≥ 85% both ways', async () => {
+    const r = await evaluate(db, loadCases('holdout2.jsonl'));
+    const s = summary(r);
+    if (s.answerableOk / s.answerable < 0.85 || s.unanswerableOk / s.unanswerable < 0.85) throw new Error(`${engine}: ${JSON.stringify(s)}\n${report(r)}`);
+  });
+
+  it('says it does not know for ≥ 85% of near-miss questions (unanswerable.jsonl: right topic, wrong year, place, body or detail)', async () => {
+    const r = await evaluate(db, loadCases('unanswerable.jsonl'));
+    const s = summary(r);
+    expect(s.unanswerable).toBeGreaterThanOrEqual(40);
+    if (s.unanswerableOk / s.unanswerable < 0.85) throw new Error(`${engine}: ${JSON.stringify(s)}\n${report(r)}`);
+  });
+
   it('answers the issue\'s examples with their source', async () => {
     const dec = await answerQuestion(db, { question: 'hvad blev besluttet om takststigningen på krisecentret i aalborg' });
     expect(dec).toMatchObject({ answered: true, intent: 'decision' });
