@@ -120,7 +120,10 @@ export function statedDate(text: string, meetingDate: string | null): string | n
   return null;
 }
 
-async function answerNext(ctx: Ctx): Promise<Answer> {
+async function answerNext(ctxIn: Ctx): Promise<Answer> {
+  // "næste møde efter mødet i oktober 2014": the next meeting after a past date, as its minutes state it
+  const past = ctxIn.u.time.filter?.to && !ctxIn.u.time.filter.soft && ctxIn.u.time.filter.to < ctxIn.today ? ctxIn.u.time.filter.to : null;
+  const ctx: Ctx = past ? { ...ctxIn, today: past, now: new Date(`${past}T23:59:59Z`) } : ctxIn;
   const { db, lang } = ctx;
   if (ctx.u.forums.length && !ctx.forumIds) return notFoundNext(ctx);
   // planned meetings and agendas ahead (rows made from "Næste møde" statements are read from the statements below)
@@ -232,7 +235,8 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
   const intent: AnswerIntent =
     facets.length > 1 ? 'meeting' : ({ time: 'meeting_time', place: 'meeting_place', participants: 'attendees', absent: 'absentees', chair: 'attendees', minutes_taker: 'attendees' } as const)[facets[0]];
   const { meeting: m, guessed } = await targetMeeting(ctx, true);
-  if (!m) return noMeeting(ctx, intent);
+  // no such meeting of ours, but the question names a thing ("dialogforum mødet i nov 2016 - hvilken dato?"): the items may say
+  if (!m) return u.topic.length && facets.every((f) => f === 'time' || f === 'place') ? answerFromItems({ ...ctx, u: { ...u, intent: 'fact', facets: [] } }) : noMeeting(ctx, intent);
   const people = await attendeesOf(db, m.id);
   const participants = people.filter((p) => p.role !== 'absent');
   const chairs = people.filter((p) => p.role === 'chair');

@@ -85,7 +85,7 @@ function isTopicWord(t: string): boolean {
 
 function answerTypeOf(f: string): AnswerType {
   if (/\b(?:hvor mange|hvor stor(?:t|e)? (?:antal|del)|antal(?:let)?|how many|number of|count)\b/.test(f)) return 'count';
-  if (/\b(?:hvor meget|hvad koster|koster|kostede|how much|cost\w*|price\w*|rates?|fees?|amount|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
+  if (/\b(?:hvor meget|hvad koster|koster|kostede|how much|cost\w*|price\w*|rates?|fees?|amount|percent\w*|\w*procent\w*|pct|deficits?|surplus\w*|budgets?|savings?|expenditures?|spending|revenues?|mio|dkk|millions?|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
   if (/\b(?:hvornar|nar|hvilken dato|hvilken dag|hvilket ar|when|what date|which date|dato|date|fra hvornar|since when)\b/.test(f)) return 'date';
   if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
   if (/\b(?:hvilke|hvilken|hvilket|which)\b/.test(f)) return 'which';
@@ -159,10 +159,16 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
 
   // "hvem sad for Syddanmark i koordinationsforum": members of another body, stated in the items
   if (topic.some(isBodyName) && !/\b(?:mode\w*|motet|meeting)\b/.test(folded)) for (const f of ['participants', 'absent'] as const) if (facets.includes(f)) facets.splice(facets.indexOf(f), 1);
+  const things = topic.filter((t) => !/^\d/.test(t));
+  const thingAsked =
+    things.length > 0 &&
+    (facets.every((f) => f === 'place' || f === 'time') || (/\b(?:hvor mange|how many|antal)\b/.test(folded) && facets.every((f) => f === 'participants')));
   let intent: Intent;
   if (HELP.test(folded) || HELP.test(norm.replace(/[!?.]+$/, '').trim()) || (!topic.length && /^(?:hjalp|help|hjelp)\b/.test(folded))) intent = 'help';
   else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.length <= 1 && !topic.some(isBodyName)) intent = 'next_meeting';
-  else if (facets.length && !(facets.length === 1 && facets[0] === 'place' && topic.length >= 2 && !/\bmode|meeting|motet/.test(folded))) intent = 'meeting';
+  // where or when *a thing* is ("hvor afholdes døgnseminaret", "from which date does the rate increase apply"), or how many
+  // took part in it, is stated in the items; of a meeting, in its header
+  else if (facets.length && !(thingAsked && !/\b(?:mode\w*|motet|meeting\w*)\b/.test(folded))) intent = 'meeting';
   else if (hasAgenda && !hasDecision && topic.length <= 1) intent = 'agenda';
   else if (hasDecision) intent = 'decision';
   else if (topic.length) intent = 'fact';

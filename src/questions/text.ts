@@ -73,7 +73,11 @@ export const STOPWORDS = new Set(
 );
 
 /** Danish and English function words used to tell the question's language. */
-const EN_WORDS = new Set('the what who when where which how was were did does is are of on in at about decide decided meeting meetings agenda next last attended absent apologies minutes forum many much cost place'.split(' '));
+const EN_WORDS = new Set(
+  ('the what who when where which how was were did does is are of on in at about decide decided meeting meetings agenda next last attended absent apologies minutes forum many much cost place ' +
+    'and or with has have had been be this that these those there they their them its from into will would should could can number year years rate rates increase ' +
+    'expected cases new per any all does doesn anything something whose whom why apply applies approved agreed appointed chosen elected held our we you').split(' '),
+);
 const DA_WORDS = new Set('hvad hvem hvornår hvornaar hvor hvilke blev er var på paa om af og til det den næste naeste sidste møde mode mødet modet møder besluttet dagsorden afbud deltog mange meget koster hvordan'.split(' '));
 
 export function detectLanguage(question: string): 'da' | 'en' | null {
@@ -84,7 +88,8 @@ export function detectLanguage(question: string): 'da' | 'en' | null {
     if (EN_WORDS.has(t)) en++;
     if (DA_WORDS.has(t)) da++;
   }
-  if (/[æøå]/i.test(question)) da += 2;
+  // æøå count once: English questions name Danish places and offers ("Børnehus Syd")
+  if (/[æøå]/i.test(question)) da += 1;
   if (en > da) return 'en';
   if (da > en) return 'da';
   return null;
