@@ -532,7 +532,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   const { u } = ctx;
   if (u.answerType === 'person') {
     const role = groups.find((g) => ROLE_WORDS.has(g.token));
-    if (role && !groupMatchText(role, `${text}\n${context}`)) return false;
+    if (role && !groupMatchText(role, text)) return false;
   }
   if (u.answerType === 'count') {
     const m = /\b(?:hvor mange|how many|antal(?:let)? (?:af )?|number of)\s+(\S+)/.exec(u.folded);
@@ -559,7 +559,7 @@ export function statesAnswerType(type: AnswerType, text: string): boolean {
     case 'count':
       return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(text) || /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|ingen|alle|begge|one|two|three|four|five|six|seven|eight|nine|ten|none|both)\b/i.test(text);
     case 'amount':
-      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|procent|percent|%|\d{1,3}(?:\.\d{3})+|\d+,\d+|\d+\s*(?:million|mill)/iu.test(text);
+      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|(?<!\p{L})(?:procent|percent)(?!\p{L})|%|\d{1,3}(?:\.\d{3})+|\d+,\d+|\d+\s*(?:million|mill)/iu.test(text);
     case 'place':
       // a town or municipality, a postal address, or a named venue ("på Comwell Kellers Park", "hos Region Nordjylland")
       return tokenize(text).some((t) => PLACE_TOKENS.has(skel(t))) || /\b\d{4}\s+\p{Lu}/u.test(text) || /\b(?:på|paa|hos|at)\s+\p{Lu}\p{Ll}+/u.test(text);
