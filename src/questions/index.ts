@@ -7,7 +7,7 @@ import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
 import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, rerank, searchItems, type AnswerType, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
-import placesData from './places.json';
+import { PLACE_TOKENS } from './place-names';
 import { clip, skel, STOPWORDS, tokenize } from './text';
 
 export { Answer, AskInput, Source } from './schema';
@@ -157,8 +157,8 @@ async function answerNext(ctxIn: Ctx): Promise<Answer> {
     sources.push({ ...meetingSource(s.by, s.excerpt), itemNumber: s.itemNumber, itemTitle: s.itemTitle });
     text +=
       lang === 'da'
-        ? ` (Det står i referatet fra mødet ${fmtDate(s.by.meeting_date, lang)}${s.itemNumber !== null ? `, punkt ${s.itemNumber}` : ''}.)`
-        : ` (As stated in the minutes of ${fmtDate(s.by.meeting_date, lang)}${s.itemNumber !== null ? `, item ${s.itemNumber}` : ''}.)`;
+        ? ` (Det står i referatet fra mødet ${fmtDate(s.by.meeting_date, lang)}${s.itemNumber !== null ? `, punkt ${s.itemNumber}` : ''}${s.itemNumber !== null ? `: «${clip(s.excerpt, 200)}»` : ''}.)`
+        : ` (As stated in the minutes of ${fmtDate(s.by.meeting_date, lang)}${s.itemNumber !== null ? `, item ${s.itemNumber}` : ''}${s.itemNumber !== null ? `: "${clip(s.excerpt, 200)}"` : ''}.)`;
   }
   // later meetings, as meetings (a date stated in minutes has no meeting row of its own to cite)
   const more = cands.slice(1, 4).filter((o) => o.meeting).map((o) => meetingSource(o.meeting as MeetingRow, `${fmtDate(o.date, lang)}${o.meeting?.location ? ` · ${o.meeting.location}` : ''}`, 0.5));
@@ -477,9 +477,6 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   return Answer.parse({ answered: true, intent, text, sources: [src], lang, sourceLine: sourceLine(src, lang), more, item: fullItem(it) });
 }
 
-const PLACE_TOKENS: ReadonlySet<string> = new Set(
-  [...placesData.municipalities, ...placesData.regions, ...placesData.towns].flatMap((p) => tokenize(p).map(skel)).filter((t) => t !== 'region'),
-);
 
 /**
  * A municipality, region or town the question names must be named by the item too (or be the region of its
@@ -499,7 +496,8 @@ function placesStated(ctx: Ctx, item: ItemRow): boolean {
 /** A body the question names as the decision maker ("Sundhedsdirektørkredsen") is the item's forum or named in its decision. */
 function bodyStated(ctx: Ctx, item: ItemRow): boolean {
   // a forum of ours named in the question is the one deciding ("hvad sagde DAS til KL")
-  const bodies = ctx.u.forums.length ? [] : ctx.u.topic.filter(isBodyName);
+  const caps = new Set([...ctx.u.question.matchAll(/(?<![\p{L}])(\p{Lu}{2,8})(?![\p{L}])/gu)].map((m) => skel(m[1].toLowerCase())));
+  const bodies = ctx.u.forums.length ? [] : ctx.u.topic.filter((t) => isBodyName(t) || caps.has(t));
   if (!bodies.length) return true;
   const own = tokenize(`${item.forum} ${item.meeting_title ?? ''} ${item.title} ${item.decision ?? ''}`).map((w) => skel(w).replace(/'s$/, ''));
   return bodies.every((b) => own.some((w) => w === b || (b.length >= 6 && (w.startsWith(b.slice(0, -2)) || b.startsWith(w.slice(0, -2))) && Math.abs(w.length - b.length) <= 3)));
@@ -513,7 +511,11 @@ export function statesDate(text: string, f: DateFilter): boolean {
   const day = f.day ?? (f.precision === 'day' ? d : undefined);
   const year = f.from ? String(y) : null;
   const names = month ? MONTHS_FOLDED[month - 1] : null;
-  if (day && names) return new RegExp(`(?<!\\d)${day} (?:${names.join('|')})(?![a-z])|(?<!\\d)0?${day} 0?${month}(?!\\d)`).test(folded);
+  // "31. december 2022" does not state 31 December 2023: a year written after the date must be the one asked
+  if (day && names) {
+    const re = new RegExp(`(?<!\\d)(?:${day} (?:${names.join('|')})(?![a-z])|0?${day} 0?${month}(?!\\d))(?: (\\d{4}))?`, 'g');
+    return [...folded.matchAll(re)].some((x) => !year || !x[1] || x[1] === year);
+  }
   if (names) return new RegExp(`(?<![a-z])(?:${names.join('|')})${year ? ` ${year}` : ''}(?!\\d)`).test(folded);
   return year ? new RegExp(`(?<!\\d)${year}(?!\\d)`).test(folded) : false;
 }

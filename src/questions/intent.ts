@@ -1,6 +1,7 @@
 import { findForumMentions, forumKey, forumKeys, type Forum } from '../store/forums';
 import { resolveTime, type TimeRef } from './dates';
 import { englishOf, rewritePhrases } from './lexicon';
+import { PLACE_TOKENS } from './place-names';
 import type { AnswerType } from './retrieve';
 import { detectLanguage, editDistance, foldText, normalize, skel, STOPWORDS, tokenize } from './text';
 
@@ -159,7 +160,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
 
   // "hvem sad for Syddanmark i koordinationsforum": members of another body, stated in the items
   if (topic.some(isBodyName) && !/\b(?:mode\w*|motet|meeting)\b/.test(folded)) for (const f of ['participants', 'absent'] as const) if (facets.includes(f)) facets.splice(facets.indexOf(f), 1);
-  const things = topic.filter((t) => !/^\d/.test(t));
+  // a region or town names where the forum is ("the North Jutland DAS"), not a thing
+  const things = topic.filter((t) => !/^\d/.test(t) && !PLACE_TOKENS.has(t));
   const thingAsked =
     things.length > 0 &&
     (facets.every((f) => f === 'place' || f === 'time') || (/\b(?:hvor mange|how many|antal)\b/.test(folded) && facets.every((f) => f === 'participants')));
@@ -168,7 +170,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.length <= 1 && !topic.some(isBodyName)) intent = 'next_meeting';
   // where or when *a thing* is ("hvor afholdes døgnseminaret", "from which date does the rate increase apply"), or how many
   // took part in it, is stated in the items; of a meeting, in its header
-  else if (facets.length && !(thingAsked && !/\b(?:mode\w*|motet|meeting\w*)\b/.test(folded))) intent = 'meeting';
+  else if (facets.length && !(thingAsked && !/\b(?:mode\w*|motet|meeting\w*|meet|met|modtes|motes)\b/.test(folded))) intent = 'meeting';
   else if (hasAgenda && !hasDecision && topic.length <= 1) intent = 'agenda';
   else if (hasDecision) intent = 'decision';
   else if (topic.length) intent = 'fact';
@@ -182,6 +184,6 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   }
   if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t));
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
-  const past = hasDecision || /\b(?:blev|droftet|droftede|behandlet|behandlede|skete|sket|var der|kom der ud|kom ud af|hvordan gik|viste|did|was|were|happened|discussed|came out|come of|showed|show)\b/.test(folded);
+  const past = hasDecision || /\b(?:blev|var|droftet|droftede|behandlet|behandlede|skete|sket|var der|kom der ud|kom ud af|hvordan gik|viste|did|was|were|happened|discussed|came out|come of|showed|show)\b/.test(folded);
   return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict, past };
 }
