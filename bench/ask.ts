@@ -2,6 +2,7 @@
  * The `ask` path (answerQuestion: understanding, lexicon, full-text search, re-ranking, composition), timed
  * over the synthetic corpus at 5,000 and 50,000 items on PGlite and PostgreSQL. Teams is not involved.
  *   node -r @swc-node/register bench/ask.ts --engine pglite|postgres --items 5000,50000 [--queries 300] [--write]
+ *   PGlite runs on disk in a temporary directory, as the server keeps it; --memory for memory://.
  *   --keep: keep the imported corpus (PostgreSQL schema bench_ask_<items>, or a PGlite directory in the temp dir)
  *   and reuse it on the next run.
  * Prints one JSON line per size; --write adds the results to BENCHMARKS.md (section "Questions (ask)").
@@ -98,7 +99,9 @@ async function main() {
   for (const items of sizes) {
     const keep = process.argv.includes('--keep');
     const schema = keep ? `bench_ask_${items}` : `bench_ask_${Date.now().toString(36)}`;
-    const opts: DbOptions = engine === 'postgres' ? { databaseUrl: TEST_DATABASE_URL, schema } : { dataDir: keep ? path.join(os.tmpdir(), `forumbot-bench-ask-${items}`) : 'memory://' };
+    // PGlite on disk, as `forumbot serve` keeps it (DATA_DIR); `--memory` for an in-memory database
+    const pgliteDir = process.argv.includes('--memory') ? 'memory://' : keep ? path.join(os.tmpdir(), `forumbot-bench-ask-${items}`) : fs.mkdtempSync(path.join(os.tmpdir(), 'forumbot-bench-ask-'));
+    const opts: DbOptions = engine === 'postgres' ? { databaseUrl: TEST_DATABASE_URL, schema } : { dataDir: pgliteDir };
     const db = await openDb(opts);
     try {
       const have = keep ? Number((await db.query<{ n: number }>('select count(*)::int n from items')).rows[0].n) : 0;
@@ -144,6 +147,7 @@ async function main() {
       if (engine === 'postgres' && opts.schema && !keep) await db.exec(`drop schema ${opts.schema} cascade`);
     } finally {
       await db.close();
+      if (engine !== 'postgres' && !keep && pgliteDir !== 'memory://') fs.rmSync(pgliteDir, { recursive: true, force: true });
     }
   }
   if (process.argv.includes('--write')) writeSection(results);

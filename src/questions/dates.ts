@@ -98,6 +98,10 @@ export function resolveTime(folded: string, nowIn?: Date | string): TimeRef {
   take(new RegExp(`\\b(${MONTH_RE})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})\\b`), (m) => dayFilter(+m[3], MONTHS[m[1]], +m[2], m[0]));
   // maj 2020, okt 2014, october 2014, i maj måned 2020
   take(new RegExp(`\\b(${MONTH_RE})\\.?,? (?:maned )?(\\d{4})\\b`), (m) => monthFilter(+m[2], MONTHS[m[1]], m[0]));
+  // decembermødet 2011, oktobermødet: the meeting of that month
+  take(new RegExp(`\\b(${MONTH_RE.split('|').filter((n) => n.length > 3 || n === 'maj').join('|')})(?:mode|modet|moderne)(?: (\\d{4}))?\\b`), (m) =>
+    m[2] ? monthFilter(+m[2], MONTHS[m[1]], m[0]) : { month: MONTHS[m[1]], precision: 'month', soft: false, text: m[0] },
+  );
   // 10/2014, 10-2014
   take(/\b(\d{1,2})[/-](\d{4})\b/, (m) => (+m[1] >= 1 && +m[1] <= 12 ? monthFilter(+m[2], +m[1], m[0]) : null));
   // den 3/10 (no year)
@@ -149,10 +153,26 @@ export function resolveTime(folded: string, nowIn?: Date | string): TimeRef {
     soft: false,
     text,
   });
-  take(/\b(?:i sidste uge|sidste uge|forrige uge|last week)\b/, (m) => rangeOf(today.minus({ weeks: 1 }), 'week', m[0]));
+  take(/\b(?:i sidste uge|sidste uges?|forrige uges?|last week(?: s)?|the week before)\b/, (m) => rangeOf(today.minus({ weeks: 1 }), 'week', m[0]));
+  // tidligere på måneden, earlier this month: from the first of the month until today
+  take(/\b(?:tidligere (?:pa|i) (?:maneden|denne maned)|i starten af maneden|i begyndelsen af maneden|earlier this month|at the start of (?:the|this) month)\b/, (m) => ({
+    from: iso(today.startOf('month')),
+    to: iso(today),
+    precision: 'month',
+    soft: false,
+    text: m[0],
+  }));
+  // for et par uger siden, a few weeks ago: two to five weeks back
+  take(/\b(?:for (?:et par|nogle|to|tre|fa) uger siden|(?:a few|a couple of|two|three) weeks ago)\b/, (m) => ({
+    from: iso(today.minus({ weeks: 5 })),
+    to: iso(today.minus({ days: 7 })),
+    precision: 'week',
+    soft: false,
+    text: m[0],
+  }));
   take(/\b(?:i denne uge|denne uge|i den her uge|this week)\b/, (m) => rangeOf(today, 'week', m[0]));
   take(/\b(?:i naste uge|naste uge|next week)\b/, (m) => rangeOf(today.plus({ weeks: 1 }), 'week', m[0]));
-  take(/\b(?:i sidste maned|sidste maned|forrige maned|last month)\b/, (m) => rangeOf(today.minus({ months: 1 }), 'month', m[0]));
+  take(/\b(?:i sidste maned|sidste maneds?|forrige maneds?|last month(?: s)?|the month before)\b/, (m) => rangeOf(today.minus({ months: 1 }), 'month', m[0]));
   take(/\b(?:i denne maned|denne maned|this month)\b/, (m) => rangeOf(today, 'month', m[0]));
   take(/\b(?:i naste maned|naste maned|next month)\b/, (m) => rangeOf(today.plus({ months: 1 }), 'month', m[0]));
   take(/\b(?:sidste ar|sidste aar|forrige ar|i fjor|ifjor|last year)\b/, (m) => rangeOf(today.minus({ years: 1 }), 'year', m[0]));

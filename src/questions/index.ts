@@ -383,6 +383,8 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   await ensureLexicon(db);
   // the meeting "sidste møde"/"næste møde" names narrows by date
   let date: DateFilter | null = u.time.filter ?? null;
+  // "i oktober" without a year: an October up to now (minutes cannot come from after the asker's today)
+  if (date && !date.from && date.month && !date.to) date = { ...date, to: ctx.today };
   if (u.time.relative && !(date && !date.soft)) {
     const { meeting } = await targetMeeting(ctx, false);
     if (meeting?.meeting_date) date = { from: meeting.meeting_date, to: meeting.meeting_date, precision: 'day', soft: false, text: u.time.relative };
@@ -416,10 +418,12 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   if (year && !top.item.meeting_date?.startsWith(year) && top.missing.includes(year)) return dontKnow(ctx, intent, r.groups, scored);
   if (!placesStated(ctx, top.item)) return dontKnow(ctx, intent, r.groups, scored);
   // "hvad blev besluttet … i 2013" answered by 2011 minutes that plan for 2013: they cannot know what happened
-  const asked = date && !u.time.relative ? (date.soft ? `${date.text}-12-31` : (date.to ?? date.from ?? null)) : null;
+  const asked = date && !u.time.relative ? (date.soft ? `${date.text}-12-31` : (date.from ? (date.to ?? date.from) : monthBefore(date, ctx.today))) : null;
   // a bare year says when only as "i 2013"/"in 2013"; "årshjulet for 2015" names the thing
   const when = date?.soft ? new RegExp(`\\b(?:i|in|during|aret|year|mid|medio|primo|ultimo|udgangen af|end of|start of|begyndelsen af) ${date.text}\\b`).test(u.folded) && !top.item.title.includes(date.text) : true;
-  if (u.past && asked && when && top.item.meeting_date && (date?.soft ? date.text > top.item.meeting_date.slice(0, 4) : (date?.from ?? asked) > top.item.meeting_date)) return dontKnow(ctx, intent, r.groups, scored);
+  // (a month without a year is read as the latest such month up to now, so only within the meeting's own year)
+  const sameYear = !!date?.from || asked?.slice(0, 4) === top.item.meeting_date?.slice(0, 4);
+  if (u.past && asked && when && sameYear && top.item.meeting_date && (date?.soft ? date.text > top.item.meeting_date.slice(0, 4) : (date?.from ?? asked.slice(0, 7)) > top.item.meeting_date)) return dontKnow(ctx, intent, r.groups, scored);
   // "hvad besluttede Sundhedsdirektørkredsen …": another body's decision is not in this forum's minutes
   if (intent === 'decision' && !bodyStated(ctx, top.item)) return dontKnow(ctx, intent, r.groups, scored);
 
@@ -491,6 +495,14 @@ function placesStated(ctx: Ctx, item: ItemRow): boolean {
   const stems = [...words].map((w) => w.slice(0, Math.max(4, w.length - 2)));
   // inflected: "Aalborgs", "Syddanmarks"
   return places.every((p) => own.has(p) || words.has(p) || stems.some((w) => p.startsWith(w) && w.length >= p.length - 2) || [...words].some((w) => w.startsWith(p)));
+}
+
+/** "i oktober" without a year: the last day of the latest such month up to today. */
+function monthBefore(f: DateFilter, today: string): string | null {
+  if (!f.month || f.from) return null;
+  const y = Number(today.slice(0, 4)) - (f.month > Number(today.slice(5, 7)) ? 1 : 0);
+  const last = new Date(Date.UTC(y, f.month, 0)).getUTCDate();
+  return `${y}-${String(f.month).padStart(2, '0')}-${String(f.day ?? last).padStart(2, '0')}`;
 }
 
 /** A body the question names as the decision maker ("Sundhedsdirektørkredsen") is the item's forum or named in its decision. */

@@ -1,6 +1,6 @@
 import { findForumMentions, forumKey, forumKeys, type Forum } from '../store/forums';
 import { resolveTime, type TimeRef } from './dates';
-import { englishOf, rewritePhrases } from './lexicon';
+import { englishOf, isWeak, rewritePhrases } from './lexicon';
 import { PLACE_TOKENS } from './place-names';
 import type { AnswerType } from './retrieve';
 import { detectLanguage, editDistance, foldText, normalize, skel, STOPWORDS, tokenize } from './text';
@@ -45,6 +45,9 @@ const ROLE_WORDS = new Set('formand formanden forperson chair chairman chairpers
 const AGENDA = /\b(?:dagsorden\w*|agenda\w*|hvilke punkter|hvilke sager|punkterne|items? (?:on|at|were)|what (?:was|is|were) (?:on|discussed)|what did they discuss|hvad (?:var|er|stod|star|kom) (?:der )?pa|hvad blev (?:der )?(?:behandlet|droftet|drøftet)|hvad handlede|what happened at|hvad skete der pa|topics?|emner)\b/;
 const DECISION = /\b(?:beslut\w*|vedtag\w*|vedtog|aftalt\w*|aftalte|godkend\w*|godkendt\w*|konklu\w*|udfald\w*|resultat\w*|tiltradt\w*|tiltradte|bakket op|opbakning|besluttede|tog stilling|stilling til|decid\w*|decision\w*|agree\w*|approv\w*|conclu\w*|outcome|resolv\w*|endorse\w*|rejected|afvist|afviste|hvad skete der med|what happened (?:to|with)|hvad mente|hvad sagde|what did\b[^?]*\bsay|hvordan gik det med|what became of)\b/;
 const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what|hvad|hvor|where|er der|is there|are there|kommende|upcoming|next|naste)\b/;
+
+/** The agenda itself: a topic word only when asked whether it was approved ("blev dagsordenen godkendt"). */
+const AGENDA_WORDS = new Set('dagsorden dagsordenen dagsordener dagsordenerne agenda agendas sager sagerne punkter punkterne'.split(' '));
 
 /** Words that say what kind of question it is, or name a meeting in general: not topic words. */
 const INTENT_WORDS = new Set(
@@ -171,7 +174,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   // where or when *a thing* is ("hvor afholdes døgnseminaret", "from which date does the rate increase apply"), or how many
   // took part in it, is stated in the items; of a meeting, in its header
   else if (facets.length && !(thingAsked && !/\b(?:mode\w*|motet|meeting\w*|meet|met|modtes|motes)\b/.test(folded))) intent = 'meeting';
-  else if (hasAgenda && !hasDecision && topic.length <= 1) intent = 'agenda';
+  else if (hasAgenda && !hasDecision && topic.filter((t) => !isWeak(t) && !PLACE_TOKENS.has(t) && !AGENDA_WORDS.has(t)).length <= 1) intent = 'agenda';
   else if (hasDecision) intent = 'decision';
   else if (topic.length) intent = 'fact';
   else if (hasAgenda) intent = 'agenda';

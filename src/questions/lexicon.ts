@@ -51,6 +51,9 @@ interface SynData {
 const data = synonymsData as unknown as SynData;
 const WEAK = new Set((data.weak ?? []).flatMap((w) => [skel(normalize(w)), stem(skel(normalize(w)))]));
 
+/** A folded word listed as weak (a verb or filler that says little about the topic). */
+export const isWeak = (t: string): boolean => WEAK.has(t) || WEAK.has(stem(t));
+
 const SYN = new Map<string, Set<string>>();
 for (const g of data.groups) {
   const words = g.map((w) => skel(normalize(w)));
