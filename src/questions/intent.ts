@@ -49,6 +49,9 @@ const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what
 /** The agenda itself: a topic word only when asked whether it was approved ("blev dagsordenen godkendt"). */
 const AGENDA_WORDS = new Set('dagsorden dagsordenen dagsordener dagsordenerne agenda agendas sager sagerne punkter punkterne'.split(' '));
 
+/** English words of where a forum is ("the North Jutland DAS"). */
+const GEO_WORDS = new Set('north northern south southern east eastern west western central jutland denmark danish zealand funen capital region regional'.split(' '));
+
 /** Words that say what kind of question it is, or name a meeting in general: not topic words. */
 const INTENT_WORDS = new Set(
   (
@@ -174,7 +177,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   // where or when *a thing* is ("hvor afholdes døgnseminaret", "from which date does the rate increase apply"), or how many
   // took part in it, is stated in the items; of a meeting, in its header
   else if (facets.length && !(thingAsked && !/\b(?:mode\w*|motet|meeting\w*|meet|met|modtes|motes)\b/.test(folded))) intent = 'meeting';
-  else if (hasAgenda && !hasDecision && topic.filter((t) => !isWeak(t) && !PLACE_TOKENS.has(t) && !AGENDA_WORDS.has(t)).length <= 1) intent = 'agenda';
+  else if (hasAgenda && !hasDecision && topic.filter((t) => !isWeak(t) && !PLACE_TOKENS.has(t) && !AGENDA_WORDS.has(t) && !GEO_WORDS.has(t)).length <= 1) intent = 'agenda';
   else if (hasDecision) intent = 'decision';
   else if (topic.length) intent = 'fact';
   else if (hasAgenda) intent = 'agenda';
@@ -186,6 +189,9 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
     intent = 'meeting';
   }
   if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t));
+  // "blev dagsordenen godkendt", "hvilket referat blev godkendt": the standing items "Godkendelse af dagsorden/referat"
+  const PROCEDURAL = /^(?:dagsorden\w*|agenda|referat\w*|minutes)$/;
+  if (intent === 'decision' && /\bgodkend|approv/.test(folded) && factTopic.some((t) => PROCEDURAL.test(t))) factTopic.push('godkendelse');
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
   const past = hasDecision || /\b(?:blev|var|droftet|droftede|behandlet|behandlede|skete|sket|var der|kom der ud|kom ud af|hvordan gik|viste|did|was|were|happened|discussed|came out|come of|showed|show)\b/.test(folded);
   return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict, past };
