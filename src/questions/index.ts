@@ -29,8 +29,11 @@ export async function answerQuestion(db: Db, q: { question: string; now?: string
   if (u.intent === 'help') return plain(true, 'help', T.help[lang], lang);
 
   const withMeetings = u.forums.filter((f) => (counts.get(f.id) ?? 0) > 0);
-  // a forum named but holding no meetings of its own (FU) is a topic word instead
-  if (u.forums.length && !withMeetings.length) u.topic.push(...u.forums.flatMap((f) => f.shortNames.map((s) => skel(s.toLowerCase()))));
+  // a forum named but holding no meetings of its own (FU) is a topic word instead, also beside a forum that has them
+  // ("hvem kom ind i forretningsudvalget i SDF")
+  const without = u.forums.filter((f) => !withMeetings.includes(f));
+  if (without.length && !withMeetings.length) u.topic.push(...without.flatMap((f) => f.shortNames.map((s) => skel(s.toLowerCase()))));
+  else if (without.length) u.topic.push(...without.flatMap((f) => tokenize(f.name).map(skel)));
   const forumIds = withMeetings.length ? withMeetings.map((f) => f.id) : null;
   const ctx: Ctx = { db, u, lang, forumIds, forums: withMeetings, allForums: forums, now: nowDt.toJSDate(), today: nowDt.toISODate() as string };
 
