@@ -47,7 +47,7 @@ const DECISION = /\b(?:beslut\w*|vedtag\w*|vedtog|aftalt\w*|aftalte|godkend\w*|g
 const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what|hvad|hvor|where|er der|is there|are there|kommende|upcoming|next|naste)\b/;
 
 /** The agenda itself: a topic word only when asked whether it was approved ("blev dagsordenen godkendt"). */
-const AGENDA_WORDS = new Set('dagsorden dagsordenen dagsordener dagsordenerne agenda agendas sager sagerne punkter punkterne'.split(' '));
+const AGENDA_WORDS = new Set('dagsorden dagsordenen dagsordener dagsordenerne agenda agendas sager sagerne punkter punkterne cases matters items issues points up'.split(' '));
 
 /** English words of where a forum is ("the North Jutland DAS"). */
 const GEO_WORDS = new Set('north northern south southern east eastern west western central jutland denmark danish zealand funen capital region regional'.split(' '));
@@ -193,6 +193,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const PROCEDURAL = /^(?:dagsorden\w*|agenda|referat\w*|minutes)$/;
   if (intent === 'decision' && /\bgodkend|approv/.test(folded) && factTopic.some((t) => PROCEDURAL.test(t))) factTopic.push('godkendelse');
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
+  // "what cases were up for decision on the agenda of 25 May": the decisions of that meeting
+  if (intent === 'decision' && hasAgenda && topic.every((t) => AGENDA_WORDS.has(t) || isWeak(t) || GEO_WORDS.has(t) || PLACE_TOKENS.has(t))) topic = [];
   const past = hasDecision || /\b(?:blev|var|droftet|droftede|behandlet|behandlede|skete|sket|var der|kom der ud|kom ud af|hvordan gik|viste|did|was|were|happened|discussed|came out|come of|showed|show)\b/.test(folded);
   return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict, past };
 }
