@@ -300,6 +300,14 @@ export async function resolveTerms(db: Queryable, tokens: string[], lang: 'da' |
         else if (d <= maxD) add([f], d === 1 ? 0.9 : 0.8, 'fuzzy');
         else if (stem(f.skel) === stem(t) || (f.skel.startsWith(stem(t)) && stem(t).length >= 5)) add([f], 0.85, 'fuzzy');
       }
+      // a derivation with no form of its own in the minutes ("midtjydernes" → "midtjyske"): a long shared start
+      if (!alts.length) {
+        for (const f of fuzzy.get(t) ?? []) {
+          let k = 0;
+          while (k < f.skel.length && k < t.length && f.skel[k] === t[k]) k++;
+          if (k >= 6 && k >= 0.6 * Math.min(f.skel.length, t.length)) add([f], 0.7, 'fuzzy');
+        }
+      }
       // compound split: both halves known ("takststigning" when only "takst" and "stigning" occur)
       if (!alts.length) {
         for (let k = 3; k <= t.length - 3; k++) {
