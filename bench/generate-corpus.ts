@@ -13,6 +13,7 @@
  */
 import fs from 'fs';
 import path from 'path';
+import { mulberry32 } from '../test/support/prng';
 
 export type Layout = 'labelled-links' | 'labelled' | 'tabbed' | 'tabbed-ol';
 export const LAYOUTS: Layout[] = ['labelled-links', 'labelled', 'tabbed', 'tabbed-ol'];
@@ -47,16 +48,8 @@ export interface CorpusOptions {
   agendaShare?: number;
 }
 
-/** mulberry32 */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),

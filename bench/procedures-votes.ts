@@ -38,6 +38,7 @@ import { procedureContext } from '../src/procedures';
 import { createProcedure, CLI } from '../src/procedures/service';
 import { startFakeConnector, type FakeConnector } from '../test/support/fake-connector';
 import { adaptiveCardAction, CHANNEL_ID, TEAM_ID, TENANT_ID } from '../test/support/bot-client';
+import { mulberry32 } from '../test/support/prng';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -91,17 +92,7 @@ function backendCpuDelta(before: Map<number, number>, after: Map<number, number>
   return n;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so the open model's arrivals are the same every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 // idle sockets are dropped after 4 s, before the server's keep-alive timeout (5 s) closes them under a request
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4000 });

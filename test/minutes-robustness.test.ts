@@ -2,18 +2,9 @@ import fs from 'fs';
 import { parseDocument, parseText } from '../src/minutes';
 import { UserError } from '../src/errors';
 import { describeWithSeeds, seedFiles } from './support/seeds';
+import { mulberry32 } from './support/prng';
 
-/** Small deterministic PRNG (mulberry32) so every run mutates the same way. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const LABELS = /(BESLUTNING|Beslutning|Referat:?|Indstilling|SAGSFREMSTILLING|Baggrund|Resumé|Bilag|UDVALG|MØDE|STED|STARTTIDSPUNKT|PUNKTER|Møde\t|Tid\t|Sted\t|Deltagere|Afbud)/g;
 

@@ -65,6 +65,21 @@ const person = (p: { name: string; organisation: string | null }) => (p.organisa
 
 // ---- minutes summary ---------------------------------------------------------------------------
 
+/** An item's number, title and outcome badge, as ItemHead wants them. */
+function itemHead(i: { number: number; title: string; outcome?: string | null }, lang: 'da' | 'en') {
+  const b = i.outcome ? OUTCOME_BADGES[i.outcome as keyof typeof OUTCOME_BADGES] : null;
+  return { number: i.number, title: i.title, hasBadge: !!b, badge: b ? b[lang] : '', badgeColor: (b?.color ?? 'Default') as 'Default' };
+}
+
+/** Number, title and outcome badge of an item: the same on the summary card and in the full minutes. */
+const ItemHead = {
+  number: z.number().int(),
+  title: z.string(),
+  hasBadge: z.boolean(),
+  badge: z.string(),
+  badgeColor: z.enum(['Default', 'Good', 'Warning', 'Attention', 'Accent']),
+};
+
 export const MinutesSummaryData = z.object({
   fallbackText: z.string(),
   kicker: z.string(),
@@ -72,11 +87,7 @@ export const MinutesSummaryData = z.object({
   facts: z.array(Fact),
   items: z.array(
     z.object({
-      number: z.number().int(),
-      title: z.string(),
-      hasBadge: z.boolean(),
-      badge: z.string(),
-      badgeColor: z.enum(['Default', 'Good', 'Warning', 'Attention', 'Accent']),
+      ...ItemHead,
       hasDecision: z.boolean(),
       decision: z.string(),
     }),
@@ -106,14 +117,9 @@ export function minutesSummaryCard(m: StoredMeeting, opts: { minutesUrl: string;
     value: m.absent.length ? m.absent.map(person).join(', ') : da ? 'Ingen' : 'None',
   });
   const items = m.items.map((i) => {
-    const b = i.outcome ? OUTCOME_BADGES[i.outcome] : null;
     const decision = oneSentence(i.decision);
     return {
-      number: i.number,
-      title: i.title,
-      hasBadge: !!b,
-      badge: b ? b[lang] : '',
-      badgeColor: (b?.color ?? 'Default') as 'Default',
+      ...itemHead(i, lang),
       hasDecision: !!decision,
       decision: decision ?? '',
     };
@@ -145,11 +151,7 @@ export const FullMinutesData = z.object({
   noItems: z.boolean(),
   items: z.array(
     z.object({
-      number: z.number().int(),
-      title: z.string(),
-      hasBadge: z.boolean(),
-      badge: z.string(),
-      badgeColor: z.enum(['Default', 'Good', 'Warning', 'Attention', 'Accent']),
+      ...ItemHead,
       sections: z.array(z.object({ heading: z.string(), text: z.string().min(1) })),
     }),
   ),
@@ -198,21 +200,13 @@ export function fullMinutesCard(m: StoredMeeting, opts: { pageUrl: string; lang?
     absent: m.absent.map((p) => ({ line: person(p) })),
     noItems: m.items.length === 0,
     items: m.items.map((i) => {
-      const b = i.outcome ? OUTCOME_BADGES[i.outcome] : null;
       const sections = [
         { heading: headings.background, text: fullText(i.background) },
         { heading: headings.recommendation, text: fullText(i.recommendation) },
         { heading: headings.decision, text: fullText(i.decision) },
         { heading: headings.attachments, text: fullText(i.attachments.join('\n\n')) },
       ].filter((x) => x.text.length > 0);
-      return {
-        number: i.number,
-        title: i.title,
-        hasBadge: !!b,
-        badge: b ? b[lang] : '',
-        badgeColor: (b?.color ?? 'Default') as 'Default',
-        sections,
-      };
+      return { ...itemHead(i, lang), sections };
     }),
     pageUrl: opts.pageUrl,
     labels: {

@@ -1,6 +1,7 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 import { randomUUID } from 'crypto';
+import { mulberry32 } from './prng';
 
 /**
  * A fake Bot Connector (the Teams side of the Bot Framework REST API) on 127.0.0.1.
@@ -96,15 +97,7 @@ export class FakeConnector {
 
   constructor(opts: FakeConnectorOptions = {}) {
     this.opts = opts;
-    let seed = (opts.faults?.seed ?? 42) >>> 0;
-    this.rand = () => {
-      // mulberry32
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    this.rand = mulberry32(opts.faults?.seed ?? 42);
   }
 
   /** Serves `data` at a download URL on this connector (file attachments sent to the bot). */
