@@ -547,6 +547,10 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  */
 function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string): boolean {
   const { u } = ctx;
+  // "hvor meget steg taksten på Hobro": a table row of Hobro's rate does not say it rose
+  if (/\b(?:steg|stiger|stige|stigning\w*|haeve\w*|hæve\w*|forhoj\w*|increase\w*|raise\w*|rise|rose|go(?:es)? up|went up)\b/.test(u.folded) && (u.answerType === 'amount' || u.answerType === 'count')) {
+    if (!/\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i.test(text)) return false;
+  }
   if (u.answerType === 'person') {
     const role = groups.find((g) => ROLE_WORDS.has(g.token));
     if (role && !groupMatchText(role, text)) return false;

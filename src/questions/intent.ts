@@ -95,6 +95,7 @@ function answerTypeOf(f: string): AnswerType {
   if (/\b(?:hvor meget|hvad koster|koster|kostede|how much|cost\w*|price\w*|rates?|fees?|amount|percent\w*|\w*procent\w*|pct|deficits?|surplus\w*|budgets?|savings?|expenditures?|spending|revenues?|mio|dkk|millions?|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
   if (/\b(?:hvornar|nar|hvilken dato|hvilken dag|hvilket ar|when|what date|which date|dato|date|fra hvornar|since when)\b/.test(f)) return 'date';
   if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
+  if (/\b(?:hvilke|which|i hvilke|in which)\s+(?:\w+\s+)?(?:kommuner\w*|byer\w*|municipalit\w*|towns?|cities)\b/.test(f)) return 'place';
   if (/\b(?:hvilke|hvilken|hvilket|which)\b/.test(f)) return 'which';
   if (/\b(?:hvorfor|why|how come|begrundelse\w*|arsag\w*|reason)\b/.test(f)) return 'reason';
   if (/\b(?:hvor|where)\b/.test(f)) return 'place';

@@ -1,6 +1,7 @@
 import type { Queryable } from '../store/db';
 import type { DateFilter } from './dates';
 import { stem, type TermGroup } from './lexicon';
+import { PLACE_TOKENS } from './place-names';
 import { sentences, skel, tokenize } from './text';
 
 /**
@@ -398,8 +399,11 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
     }
     case 'reason':
       return /\b(?:fordi|grundet|på grund af|pga|som følge af|skyldes|begrundelse|årsag|idet|da der|underskud|lav belægning|for at)\b/i.test(text) ? 0.3 : 0;
-    case 'place':
-      return /\b(?:i|på|hos)\s+\p{Lu}/u.test(text) || /\d{4}\s+\p{Lu}/u.test(text) ? 0.3 : 0;
+    case 'place': {
+      // "hvilke kommuner …": the sentence that names municipalities or towns
+      const named = tokenize(text).filter((t) => PLACE_TOKENS.has(skel(t))).length;
+      return named >= 2 ? 0.45 : named === 1 ? 0.35 : /\b(?:i|på|hos)\s+\p{Lu}/u.test(text) || /\d{4}\s+\p{Lu}/u.test(text) ? 0.3 : 0;
+    }
     default:
       return 0;
   }
