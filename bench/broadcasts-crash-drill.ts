@@ -14,11 +14,8 @@ import { FakeConnector } from '../test/support/fake-connector';
 import { deliveriesReport, getBroadcast } from '../src/broadcasts';
 import { openDb } from '../src/store/db';
 import { openBenchDb, saveResult, secretaryMessage, seed, sleep, startServerProcess, waitFor, type ServerProc } from './broadcasts-common';
+import { arg } from './generate-corpus';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 async function main() {
   const n = Number(arg('targets', '2000'));

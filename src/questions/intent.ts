@@ -49,6 +49,9 @@ const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what
 /** The agenda itself: a topic word only when asked whether it was approved ("blev dagsordenen godkendt"). */
 const AGENDA_WORDS = new Set('dagsorden dagsordenen dagsordener dagsordenerne agenda agendas sager sagerne punkter punkterne cases matters items issues points up'.split(' '));
 
+/** The agenda or the minutes themselves: their approval is a standing item ("Godkendelse af dagsorden/referat"). */
+const PROCEDURAL = /^(?:dagsorden\w*|agenda|referat\w*|minutes)$/;
+
 /** English words of where a forum is ("the North Jutland DAS"). */
 const GEO_WORDS = new Set('north northern south southern east eastern west western central jutland denmark danish zealand funen capital region regional'.split(' '));
 
@@ -191,7 +194,6 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   }
   if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t));
   // "blev dagsordenen godkendt", "hvilket referat blev godkendt": the standing items "Godkendelse af dagsorden/referat"
-  const PROCEDURAL = /^(?:dagsorden\w*|agenda|referat\w*|minutes)$/;
   if (intent === 'decision' && /\bgodkend|approv/.test(folded) && factTopic.some((t) => PROCEDURAL.test(t))) factTopic.push('godkendelse');
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
   // "what cases were up for decision on the agenda of 25 May": the decisions of that meeting

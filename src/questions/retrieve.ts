@@ -370,6 +370,8 @@ export function bestPassage(groups: TermGroup[], item: Pick<ItemRow, 'title' | '
 export type AnswerType = 'count' | 'amount' | 'date' | 'person' | 'place' | 'reason' | 'which' | 'yesno' | 'other';
 
 const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b/i;
+/** Day and month ("3/10", "3.10") or a clock time ("kl. 9"). */
+const DAY_MONTH_OR_TIME = /\b\d{1,2}[./-]\d{1,2}\b|\bkl\.?\s*\d/;
 
 function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): number {
   switch (type) {
@@ -386,7 +388,7 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
     case 'amount':
       return /(?<!\p{L})(?:kr|mio|mia|pct)(?!\p{L})|kroner|\d+[.,]\d{3}|%|procent/iu.test(text) ? 0.4 : /\d/.test(text) ? 0.15 : -0.3;
     case 'date':
-      return MONTH_WORDS.test(text) || /\b\d{1,2}[./-]\d{1,2}\b|\bkl\.?\s*\d/.test(text) ? 0.4 : /\b(19|20)\d\d\b|\b(?:primo|medio|ultimo|forår|efterår|sommer|vinter)\b/i.test(text) ? 0.15 : -0.2;
+      return MONTH_WORDS.test(text) || DAY_MONTH_OR_TIME.test(text) ? 0.4 : /\b(19|20)\d\d\b|\b(?:primo|medio|ultimo|forår|efterår|sommer|vinter)\b/i.test(text) ? 0.15 : -0.2;
     case 'person': {
       // two capitalised words in a row, not at the start
       const m = text.slice(1).match(/\b\p{Lu}[\p{Ll}]+(?:\s+(?:\p{Lu}\.|\p{Lu}[\p{Ll}]+)){1,3}/gu);
@@ -406,6 +408,26 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
     }
     default:
       return 0;
+  }
+}
+
+/**
+ * Whether a fact text states the kind of answer asked for (stricter than the cue scores above, which only rank):
+ * a number for "hvor mange", an amount, a date, a place.
+ */
+export function statesAnswerType(type: AnswerType, text: string): boolean {
+  switch (type) {
+    case 'count':
+      return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(text) || /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|ingen|alle|begge|one|two|three|four|five|six|seven|eight|nine|ten|none|both)\b/i.test(text);
+    case 'amount':
+      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|(?<!\p{L})(?:procent|percent)(?!\p{L})|%|\d{1,3}(?:\.\d{3})+|\d+,\d+|\d+\s*(?:million|mill)/iu.test(text);
+    case 'place':
+      // a town or municipality, a postal address, or a named venue ("på Comwell Kellers Park", "hos Region Nordjylland")
+      return tokenize(text).some((t) => PLACE_TOKENS.has(skel(t))) || /\b\d{4}\s+\p{Lu}/u.test(text) || /\b(?:på|paa|hos|at)\s+\p{Lu}\p{Ll}+/u.test(text);
+    case 'date':
+      return MONTH_WORDS.test(text) || DAY_MONTH_OR_TIME.test(text) || /\b(?:sept|primo|medio|ultimo|forår|efterår|sommer|vinter|uge|kvartal|halvår)\b|\b(?:19|20)\d\d\b/i.test(text);
+    default:
+      return true;
   }
 }
 
