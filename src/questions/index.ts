@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { log } from '../log';
 import { MONTHS } from '../minutes/dates';
 import type { Forum } from '../store/forums';
 import { resolveTime, toLocal, type DateFilter } from './dates';
@@ -9,7 +10,7 @@ import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore,
 import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
 import { PLACE_TOKENS } from './place-names';
-import { clip, skel, STOPWORDS, tokenize } from './text';
+import { clip, sentences, skel, STOPWORDS, tokenize } from './text';
 
 export { Answer, AskInput, Source } from './schema';
 export { understand } from './intent';
@@ -207,6 +208,9 @@ async function targetMeeting(ctx: Ctx, useTopic: boolean): Promise<{ meeting: Me
   }
   const held = cands.filter((m) => m.status !== 'planned');
   if (held.length) cands = held;
+  // "den skriftlige procedure i okt 2023": of the meetings that fit, the one settled by mail
+  const written = u.written ? cands.filter((m) => m.kind === 'written_procedure') : [];
+  if (written.length) cands = written;
   if (cands.length <= 1) return { meeting: cands[0] ?? null, candidates: cands, guessed: false };
   if (useTopic && u.topic.length) {
     const ids = new Set(cands.map((c) => c.id));
@@ -247,18 +251,34 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
   const takers = people.filter((p) => p.role === 'minutes_taker');
   // "hvem er formand" with no chair in the header: the minutes' text may say (fall back to the items)
   if (facets.every((f) => f === 'chair' || f === 'minutes_taker') && !(facets.includes('chair') ? chairs : takers).length) {
-    return answerFromItems({ ...ctx, u: { ...u, intent: 'fact', facets: [] } });
+    // the role asked for stays a topic word: a sentence that appoints someone else does not name the chair
+    return answerFromItems({ ...ctx, u: { ...u, intent: 'fact', facets: [], topic: [...u.topic, facets.includes('chair') ? 'formand' : 'referent'] } });
+  }
+  // "hvornår var det fælles møde … i 2015": a year no meeting of ours has is not this meeting's date
+  if (facets.includes('time') && u.time.filter?.soft && !m.meeting_date?.startsWith(u.time.filter.text)) {
+    return u.topic.length ? answerFromItems({ ...ctx, u: { ...u, intent: 'fact', facets: [] } }) : noMeeting(ctx, intent);
   }
   const absent = people.filter((p) => p.role === 'absent');
   const who = (p: { name: string; organisation: string | null }) => (p.organisation ? `${p.name} (${p.organisation})` : p.name);
   // "hvem deltog fra KKR": topic words that name an organisation or person narrow the list
   const generic = new Set(['kommune', 'kommunen', 'kommuner', 'region', 'regionen', 'municipality', 'fra', 'from', 'for']);
+  const caps = new Set([...u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}-]+/gu)].flatMap((x) => tokenize(x[0]).map(skel)));
   const narrowWords = u.topic.filter((t) => t.length >= 2 && !generic.has(t) && !/^\d/.test(t));
   const narrow = <P extends { name: string; organisation: string | null }>(list: P[]): { list: P[]; narrowed: boolean } => {
     if (!narrowWords.length) return { list, narrowed: false };
     const hit = list.filter((p) => narrowWords.some((w) => skel(`${p.name} ${p.organisation ?? ''}`).split(/[^a-z0-9]+/).some((x) => x === w || (w.length >= 4 && x.startsWith(w)))));
     return hit.length ? { list: hit, narrowed: true } : { list, narrowed: false };
   };
+  // "hvem deltog fra Ringkøbing-Skjern": a place or name that is neither among those present nor those absent
+  const named = narrowWords.filter((w) => PLACE_TOKENS.has(w) || caps.has(w));
+  if ((facets.includes('participants') || facets.includes('absent')) && named.length && people.length && !narrow(people).narrowed) {
+    const list = named.map((w) => tokenize(u.question).find((t) => skel(t) === w) ?? w).join(', ');
+    const text =
+      lang === 'da'
+        ? `Det kan jeg ikke finde i referaterne: ${m.forum}, mødet ${fmtDate(m.meeting_date, lang)}, nævner ingen fra ${list} blandt deltagere eller afbud.`
+        : `I can't find that in the minutes: ${m.forum}, meeting on ${fmtDate(m.meeting_date, lang)}, lists no one from ${list} among those present or absent.`;
+    return plain(false, intent, text, lang, { more: [meetingSource(m, m.title ?? '', 0)] });
+  }
   const lines: string[] = [];
   const excerpts: string[] = [];
   let answeredAny = false;
@@ -367,9 +387,9 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
   const { groups, total } = await resolveTerms(db, topic, lang, ctx.u.strict);
   // an English word with no Danish gloss and no match in the minutes is one we cannot translate, not evidence
   // that the minutes lack the topic; names (capitalised, or places) keep their full weight
-  if (lang === 'en') {
+  {
     const names = new Set([...ctx.u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
-    for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token)) g.idf *= 0.4;
+    for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token)) g.idf *= 0.2;
   }
   const softYear = date?.soft ? date.text : null;
   const candidates = await searchItems(db, groups, total, { forumIds, date });
@@ -416,20 +436,23 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   const { scored } = r;
   const top = scored[0];
   const conf = (s: Scored) => 0.6 * s.coverage + 0.4 * s.passageCoverage;
-  if (!isConfident(top, intent)) return dontKnow(ctx, intent, r.groups, scored);
+  if (!isConfident(top, intent)) return dontKnow(ctx, intent, 'weak match', scored);
   // a year the question names is the meeting's year or stated in the item ("taksten i 2022" is not the 2020 rate)
   const year = u.time.filter?.soft ? u.time.filter.text : null;
-  if (year && !top.item.meeting_date?.startsWith(year) && top.missing.includes(year)) return dontKnow(ctx, intent, r.groups, scored);
-  if (!placesStated(ctx, top.item)) return dontKnow(ctx, intent, r.groups, scored);
+  if (year && !top.item.meeting_date?.startsWith(year) && top.missing.includes(year)) return dontKnow(ctx, intent, 'year not stated', scored);
+  if (!placesStated(ctx, top.item)) return dontKnow(ctx, intent, 'place not named', scored);
   // "hvad blev besluttet … i 2013" answered by 2011 minutes that plan for 2013: they cannot know what happened
+  // (unless the item states the date as that of the amount or date asked: "stigningen fra september 2016" says when a
+  // rise takes effect; "hvad besluttede DAS den 17. august 2020" still asks about a meeting the minutes only plan)
+  const statedAsContent = contentDate.length > 0 && intent === 'fact' && ['amount', 'count', 'date'].includes(u.answerType);
   const asked = date && !u.time.relative ? (date.soft ? `${date.text}-12-31` : (date.from ? (date.to ?? date.from) : monthBefore(date, ctx.today))) : null;
   // a bare year says when only as "i 2013"/"in 2013"; "årshjulet for 2015" names the thing
   const when = date?.soft ? new RegExp(`\\b(?:i|in|during|aret|year|mid|medio|primo|ultimo|udgangen af|end of|start of|begyndelsen af) ${date.text}\\b`).test(u.folded) && !top.item.title.includes(date.text) : true;
   // (a month without a year is read as the latest such month up to now, so only within the meeting's own year)
   const sameYear = !!date?.from || asked?.slice(0, 4) === top.item.meeting_date?.slice(0, 4);
-  if (u.past && asked && when && sameYear && top.item.meeting_date && (date?.soft ? date.text > top.item.meeting_date.slice(0, 4) : (date?.from ?? asked.slice(0, 7)) > top.item.meeting_date)) return dontKnow(ctx, intent, r.groups, scored);
+  if (u.past && asked && when && sameYear && !statedAsContent && top.item.meeting_date && (date?.soft ? date.text > top.item.meeting_date.slice(0, 4) : (date?.from ?? asked.slice(0, 7)) > top.item.meeting_date)) return dontKnow(ctx, intent, 'asks after the minutes', scored);
   // "hvad besluttede Sundhedsdirektørkredsen …": another body's decision is not in this forum's minutes
-  if (intent === 'decision' && !bodyStated(ctx, top.item)) return dontKnow(ctx, intent, r.groups, scored);
+  if (intent === 'decision' && !bodyStated(ctx, top.item)) return dontKnow(ctx, intent, 'another body', scored);
 
   const it = top.item;
   // a bare year the meeting's date satisfies says nothing about which sentence answers
@@ -462,10 +485,10 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
         const quote = decisionQuote(groups, it);
         excerpt = quote;
         text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
-      } else return dontKnow(ctx, intent, groups, scored);
+      } else return dontKnow(ctx, intent, 'no sentence states it', scored);
     } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !statesAnswerType(u.answerType, fact.text) || !statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context)) {
       // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
-      return dontKnow(ctx, intent, groups, scored);
+      return dontKnow(ctx, intent, !entitiesStated(u, groups, `${it.title}\n${fact.context}`) ? 'name not in the sentences' : !statesAnswerType(u.answerType, fact.text) ? `no ${u.answerType} stated` : 'not what was asked', scored);
     } else {
       excerpt = fact.text;
       const outcome = intent === 'decision' && !it.decision ? fmtOutcome(it.outcome, lang) : null;
@@ -539,7 +562,7 @@ export function statesDate(text: string, f: DateFilter): boolean {
 /** Every spelling of each month the parser knows (src/minutes/dates.ts), by month number − 1. */
 const MONTHS_FOLDED = Array.from({ length: 12 }, (_, i) => Object.keys(MONTHS).filter((k) => MONTHS[k] === i + 1));
 
-const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand leder lederen direktor direktoren chef chefen koordinator kontaktperson sekretar sekretaren chair chairman chairperson head director leader coordinator secretary'.split(' '));
+const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand leder lederen direktor direktoren chef chefen koordinator kontaktperson sekretar sekretaren borgmester borgmesteren forstander forstanderen chair chairman chairperson head director leader coordinator secretary manager mayor chief'.split(' '));
 
 /**
  * Finer checks of a fact answer against the question:
@@ -569,9 +592,13 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
       if (!near) return false;
     }
   }
-  if ((u.answerType === 'amount' || u.answerType === 'count') && u.time.filter?.soft) {
-    const years = [...text.matchAll(/(?<!\d)((?:19|20)\d\d)(?!\d)/g)].map((x) => x[1]);
-    if (years.length && !years.includes(u.time.filter.text) && !title.includes(u.time.filter.text)) return false;
+  if ((u.answerType === 'amount' || u.answerType === 'count') && u.time.filter?.soft && !title.includes(u.time.filter.text)) {
+    // of the sentences that state an amount and name a year, one is about the year asked
+    const year = u.time.filter.text;
+    const stating = sentences(text).filter((x) => statesAnswerType(u.answerType, x.replace(/(?<!\d)(?:19|20)\d\d(?!\d)/g, '')));
+    const yearsOf = (x: string) => [...x.matchAll(/(?<!\d)((?:19|20)\d\d)(?!\d)/g)].map((y) => y[1]);
+    const dated = stating.filter((x) => yearsOf(x).length > 0);
+    if (dated.length && !dated.some((x) => yearsOf(x).includes(year))) return false;
   }
   return true;
 }
@@ -588,8 +615,11 @@ function entitiesStated(u: Understood, groups: TermGroup[], text: string): boole
   return true;
 }
 
-function dontKnow(ctx: Ctx, intent: AnswerIntent, _groups: TermGroup[], scored: Scored[]): Answer {
+/** "Det kan jeg ikke finde" with the nearest items; why is logged at debug level (LOG_LEVEL=debug). */
+function dontKnow(ctx: Ctx, intent: AnswerIntent, why: string, scored: Scored[]): Answer {
   const { lang } = ctx;
+  const t = scored[0];
+  log.debug({ why, question: ctx.u.question, top: t && `${t.item.meeting_date} #${t.item.number}`, coverage: t?.coverage, passage: t?.passageCoverage, missing: t?.missing }, "questions: don't know");
   const near = scored.filter((s) => s.coverage >= 0.34).slice(0, 3);
   let text: string = T.dontKnow[lang];
   if (near.length) text += `\n${T.nearest[lang]}\n${near.map((s) => `• ${s.item.forum}, ${fmtDate(s.item.meeting_date, lang)}, ${T.item[lang]} ${s.item.number}: ${s.item.title}`).join('\n')}`;

@@ -30,6 +30,8 @@ export interface Understood {
   past: boolean;
   /** Topic words the user typed with æ, ø or å: folded → as typed. */
   strict: Map<string, string>;
+  /** Names a written procedure ("skriftlig procedure", "afklares per mail", "the email round"). */
+  written: boolean;
 }
 
 // Patterns run on folded text (skel): æ→a, ø→o, å→a, aa→a, ae→a, oe→o.
@@ -37,7 +39,7 @@ const HELP = /^(?:hjalp|hjelp|hjalpe|help|hj?lp|hj[ae]lp|halp|hjaelp|hvad kan du
 
 const ABSENT = /\b(?:afbud|afbudt|fravar\w*|forhindr\w*|meldt fra|meldte fra|udeblev|absent\w*|absence|apolog\w*|regrets|missing|not present|not attend\w*|did not come|didn t attend|couldn t attend|ikke (?:med|til stede|deltog|deltage|var med|kom)|manglede|hvem var vak|var ikke)\b/;
 const PARTICIPANTS = /\b(?:deltog|deltagere|deltagerne|deltagerlist\w*|deltagerkreds\w*|hvem deltager|hvem deltage|til stede|tilstede|fremmodt\w*|attend\w*|attendees|participant\w*|present at|who was at|who were at|who was there|var med|hvem var (?:pa|til|med|der)|hvem sad|hvem var til stede|medlemmer til stede|(?:was|were) (?:anyone|anybody|someone|somebody|there anyone) (?:from|representing)|var der nogen fra|deltog (?:der )?nogen fra|(?:var|blev) \w+(?: \w+)? reprasenteret|reprasenteret (?:pa|ved|til) (?:mode\w*|motet)|represented at|who represented\b[^?]*\b(?:at|on) (?:the )?(?:meeting|\d)|hvem reprasenterede\b[^?]*\b(?:pa|ved|til) (?:mode\w*|motet))\b/;
-const PLACE = /\b(?:modested\w*|motested|lokation\w*|lokale|adressen?|venue|where (?:was|is|will|did|does|do)\b[^?]*\b(?:meeting|held|take place|meet)|where\b[^?]*\bheld|location of|hvor (?:blev|var|holdtes|holdes|afholdtes|afholdes|foregik|foregar|er|skal|bliver|ligger|moder|modes|modtes|motes)\b[^?]*\b(?:mode\w*|motet|forum\w*|sdf|das|styregrupp\w*|kreds\w*|holdt|afholdt)|hvor (?:holdt|afholdt|modtes|motes|modes|moder)|hvilket sted|hvor (?:var|er) (?:vi|de)|hvor henne)\b/;
+const PLACE = /\b(?:modested\w*|motested|lokation\w*|lokale|adressen?|venue|where (?:was|is|will|did|does|do)\b[^?]*\b(?:meeting|held|take place|meet)|where\b[^?]*\bheld|location of|hvor (?:blev|var|holdtes|holdes|afholdtes|afholdes|foregik|foregar|er|skal|bliver|ligger|moder|modes|modtes|motes)\b[^?]*\b(?:mode\w*|motet|forum\w*|sdf|das|styregrupp\w*|kreds\w*|holdt|afholdt)|hvor (?:holdt|afholdt|modtes|motes|modes|moder)|hvilket sted|hvor (?:var|er) (?:vi|de)|hvor henne|hvordan (?:blev|var|er|bliver)\b[^?]*\b(?:afholdt|holdt|gennemfort|afviklet)|fysisk\w* mode\w*|physical\w* meeting|in person|how was\b[^?]*\bmeeting\b[^?]*\b(?:held|conducted|run))\b/;
 const TIME = /\b(?:hvad tid|hvilket tidspunkt|klokken|hvornar pa dagen|starttidspunkt\w*|sluttidspunkt\w*|tidspunkt\w*|what time|how long|hvornar (?:var|er|blev|bliver|holdtes|afholdes|afholdtes|holdes|starter|startede|begynder|begyndte|slutter|sluttede|sluttet|foregik|lå|la)\b[^?]*\b(?:mode\w*|motet)\b|when (?:was|is|did|does|will)\b[^?]*\bmeeting|when did\b[^?]*\b(?:meet|start|end)|which date|what date|hvilken dato|hvilken dag|dato for (?:mode\w*|sidste|naste))/;
 const CHAIR = /\b(?:formand|formanden|forperson|forpersonen|chair|chairman|chairperson|chairwoman|chaired|modeleder|modelederen|ledede modet|ledte modet|mødeleder)\b/;
 const MINUTES_TAKER = /\b(?:referent|referenten|tog referat|skrev referat\w*|minutes taker|took the minutes|took minutes|wrote the minutes)\b/;
@@ -73,7 +75,7 @@ const INTENT_WORDS = new Set(
     'igen again der there ' +
     'kan du fortalle fortael fortaelle sig mig os info information oplysninger gerne vide know want ved ' +
     'egentlig mon nogensinde gang helt lige bare venligst please thanks tak hej hi hello ' +
-    'referaterne'
+    'referaterne skriftligprocedure'
   ).split(/\s+/),
 );
 
@@ -82,7 +84,7 @@ const MEETING_VERBS = new Set('held hold holde holdt afholdt afholdes holdes afh
 const MEETING_NOUNS = new Set('mode moder modet moderne meeting meetings'.split(' '));
 
 /** A body that is not a forum of ours ("dialogforum", "arbejdsgruppen"): its next meeting is stated in the items, if anywhere. */
-export const isBodyName = (t: string) => BODY_ABBREVIATIONS.has(t) || (t.length >= 6 && /(?:forum\w*|udvalg\w*|grupp\w*|(?<!om)rad(?:et)?|kreds\w*|netvark\w*|samrad\w*)$/.test(t));
+export const isBodyName = (t: string) => BODY_ABBREVIATIONS.has(t) || /^byrad(?:et)?$/.test(t) || (t.length >= 6 && /(?:forum\w*|udvalg\w*|grupp\w*|(?<!om)rad(?:et)?|kreds\w*|netvark\w*|samrad\w*)$/.test(t));
 /** Bodies known by their letters: Kommunekontaktrådet, Kommunernes Landsforening, Kommunaldirektørkredsen. */
 const BODY_ABBREVIATIONS = new Set(['kkr', 'kl', 'kdk']);
 
@@ -94,11 +96,13 @@ function isTopicWord(t: string): boolean {
 }
 
 function answerTypeOf(f: string): AnswerType {
+  // "hvilke to kommuner skal redegøre for prisen": places, whatever else the question names
+  if (/\b(?:hvilke|which|i hvilke|in which)\s+(?:\w+\s+)?(?:kommuner\w*|byer\w*|municipalit\w*|towns?|cities)\b/.test(f)) return 'place';
   if (/\b(?:hvor mange|hvor stor(?:t|e)? (?:antal|del)|antal(?:let)?|how many|number of|count)\b/.test(f)) return 'count';
   if (/\b(?:hvor meget|hvad koster|koster|kostede|how much|cost\w*|price\w*|rates?|fees?|amount|percent\w*|\w*procent\w*|pct|deficits?|surplus\w*|budgets?|savings?|expenditures?|spending|revenues?|mio|dkk|millions?|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
-  if (/\b(?:hvornar|nar|hvilken dato|hvilken dag|hvilket ar|when|what date|which date|dato|date|fra hvornar|since when)\b/.test(f)) return 'date';
+  // "når"/"when" asks for a date at the start ("når er mødet", "since when"), not as a conjunction ("hvem kan man kontakte, når …")
+  if (/\b(?:hvornar|hvilken dato|hvilken dag|hvilket ar|what date|which date|dato|date|fra hvornar|since when|until when)\b|(?:^|\b(?:fra|til|indtil|since|until|by) )(?:nar|when)\b/.test(f)) return 'date';
   if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
-  if (/\b(?:hvilke|which|i hvilke|in which)\s+(?:\w+\s+)?(?:kommuner\w*|byer\w*|municipalit\w*|towns?|cities)\b/.test(f)) return 'place';
   if (/\b(?:hvilke|hvilken|hvilket|which)\b/.test(f)) return 'which';
   if (/\b(?:hvorfor|why|how come|begrundelse\w*|arsag\w*|reason)\b/.test(f)) return 'reason';
   if (/\b(?:hvor|where)\b/.test(f)) return 'place';
@@ -199,5 +203,6 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   // "what cases were up for decision on the agenda of 25 May": the decisions of that meeting
   if (intent === 'decision' && hasAgenda && topic.every((t) => AGENDA_WORDS.has(t) || isWeak(t) || GEO_WORDS.has(t) || PLACE_TOKENS.has(t))) topic = [];
   const past = hasDecision || /\b(?:blev|var|droftet|droftede|behandlet|behandlede|skete|sket|var der|kom der ud|kom ud af|hvordan gik|viste|did|was|were|happened|discussed|came out|come of|showed|show)\b/.test(folded);
-  return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict, past };
+  const written = /\bskriftligprocedure\b/.test(folded);
+  return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict, past, written };
 }

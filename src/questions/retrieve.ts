@@ -411,6 +411,19 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
   }
 }
 
+/** The text without numbers that count nothing: dates, clock times, postal codes and street numbers, § and item references. */
+function countable(text: string): string {
+  return text
+    .replace(DATE_SPAN, ' ')
+    .replace(/\b\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?\b/g, ' ')
+    .replace(/\bkl\.?\s*\d{1,2}(?:[.:]\d\d)?/gi, ' ')
+    .replace(/\b\d{4}\s+\p{Lu}\p{Ll}+/gu, ' ')
+    .replace(/\b\p{Lu}?\p{Ll}+(?:vej|gade|allé|alle|plads|torv|vænget|parken)\s+\d+\w?/gu, ' ')
+    .replace(/(?:§|stk\.|nr\.|punkt|pkt\.)\s*\d+/gi, ' ');
+}
+/** A day or span of days before a month name: "3. oktober", "6-7 oktober", "16. – 17. november". */
+const DATE_SPAN = new RegExp(`\\b\\d{1,2}\\.?(?:\\s*[-–]\\s*\\d{1,2}\\.?)?\\s*${MONTH_WORDS.source.replace(/^\\b/, '')}`, 'giu');
+
 /**
  * Whether a fact text states the kind of answer asked for (stricter than the cue scores above, which only rank):
  * a number for "hvor mange", an amount, a date, a place.
@@ -418,7 +431,7 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
 export function statesAnswerType(type: AnswerType, text: string): boolean {
   switch (type) {
     case 'count':
-      return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(text) || /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|ingen|alle|begge|one|two|three|four|five|six|seven|eight|nine|ten|none|both)\b/i.test(text);
+      return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(countable(text)) || /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|ingen|alle|begge|one|two|three|four|five|six|seven|eight|nine|ten|none|both)\b/i.test(text);
     case 'amount':
       return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|(?<!\p{L})(?:procent|percent)(?!\p{L})|%|\d{1,3}(?:\.\d{3})+|\d+,\d+|\d+\s*(?:million|mill)/iu.test(text);
     case 'place':
@@ -477,6 +490,9 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
       .sort((a, b) => b.score - a.score)[0];
     if (nb) chosen.push(nb);
   }
+  // the sentence after the best one often completes it ("… åbne et nyt tilbud." "Der er tale om Den Blå Ambassade …")
+  const after = scored[top.s.index + 1];
+  if (after && !chosen.includes(after) && after.s.field === top.s.field && !after.s.header && top.s.text.length + after.s.text.length <= 420 && !top.s.text.trim().endsWith(':')) chosen.push(after);
   // a sentence that leans on the one before ("Derfor …", "Dette …") needs it
   for (const c of [...chosen]) {
     const prev = scored[c.s.index - 1];

@@ -66,7 +66,8 @@ export const STOPWORDS = new Set(
     'a an and are as at be been being by can could did do does for from had has have how i in is it its me my of on or our please tell the their them there they this ' +
     'that to was we were what when where which who whom why will with would you your about any some show give list say said us into ' +
     'want wants wanted like get gets got make made take took also just only still here one ones thing things much many big large how ' +
-    'could should shall may might must do does did done know tell let lets find found please thanks its it s'
+    'could should shall may might must do does did done know tell let lets find found please thanks its it s ' +
+    'he she him her his hers they them their theirs someone somebody anyone anybody everyone something anything then than so if whether because'
   )
     .split(/\s+/)
     .flatMap((w) => [w, skel(w)]),
