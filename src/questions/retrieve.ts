@@ -187,7 +187,8 @@ function fieldWords(text: string | null | undefined): FieldWords {
 }
 
 function makeFieldWords(text: string | null | undefined): FieldWords {
-  const realWords = tokenize(text ?? '');
+  // a genitive is also its noun: "KDK's møde", "LSI's bestyrelse"
+  const realWords = tokenize(text ?? '').flatMap((w) => (/'s$/.test(w) ? [w, w.slice(0, -2)] : [w]));
   const words = realWords.map(skel);
   return {
     words,
@@ -538,9 +539,10 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
     if (keep.size && len + r.s.length > maxChars) break;
     keep.add(r.i);
     len += r.s.length;
-    // the outcome often follows in its own short sentence ("Forslaget blev ikke godkendt …")
+    // the outcome often follows in its own short sentence ("Forslaget blev ikke godkendt …"), as does what was
+    // proposed instead ("I stedet ønskes …")
     const next = sents[r.i + 1];
-    if (next && next.length < 200 && OUTCOME_SENTENCE.test(next) && !OUTCOME_SENTENCE.test(r.s)) {
+    if (next && next.length < 200 && ((OUTCOME_SENTENCE.test(next) && !OUTCOME_SENTENCE.test(r.s)) || /^(?:i stedet|men|dog|herunder|eksempelvis|fx)\b/i.test(next))) {
       keep.add(r.i + 1);
       len += next.length;
     }
