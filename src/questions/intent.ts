@@ -80,7 +80,7 @@ const INTENT_WORDS = new Set(
 );
 
 /** Verbs of holding a meeting: not topic words for questions about a meeting, but they are for facts ("hvor afholdes døgnseminaret"). */
-const MEETING_VERBS = new Set('held hold holde holdt afholdt afholdes holdes afholdtes foregik foregar'.split(' '));
+const MEETING_VERBS = new Set('held hold holds holde holder holdt afholdt afholder afholde afholdes holdes afholdtes foregik foregar'.split(' '));
 const MEETING_NOUNS = new Set('mode moder modet moderne meeting meetings'.split(' '));
 
 /** A body that is not a forum of ours ("dialogforum", "arbejdsgruppen"): its next meeting is stated in the items, if anywhere. */

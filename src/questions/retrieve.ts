@@ -494,6 +494,10 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
   // the sentence after the best one often completes it ("… åbne et nyt tilbud." "Der er tale om Den Blå Ambassade …")
   const after = scored[top.s.index + 1];
   if (after && !chosen.includes(after) && after.s.field === top.s.field && !after.s.header && top.s.text.length + after.s.text.length <= 420 && !top.s.text.trim().endsWith(':')) chosen.push(after);
+  // and the one before it in the same paragraph often names the subject ("Centerleder X har været medlem. X stopper …")
+  const before = scored[top.s.index - 1];
+  const length = chosen.reduce((a, c) => a + c.s.text.length, 0);
+  if (before && !chosen.includes(before) && before.s.line === top.s.line && !before.s.header && length + before.s.text.length <= 480) chosen.push(before);
   // a sentence that leans on the one before ("Derfor …", "Dette …") needs it
   for (const c of [...chosen]) {
     const prev = scored[c.s.index - 1];
