@@ -393,7 +393,7 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
   }
   const softYear = date?.soft ? date.text : null;
   const candidates = await searchItems(db, groups, total, { forumIds, date });
-  const scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision' });
+  const scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision', answerType: ctx.u.answerType });
   return { groups, scored };
 }
 
@@ -580,6 +580,10 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (u.answerType === 'person') {
     const role = groups.find((g) => ROLE_WORDS.has(g.token));
     if (role && !groupMatchText(role, text)) return false;
+    // "formand for KL": the role and the body it leads in one sentence ("Formand for FU, Jan Nielsen" does not say)
+    const of = role ? new RegExp(`\\b${role.token}\\w* (?:for|of|i|in) (?:the )?(\\S+)`).exec(u.folded) : null;
+    const body = of ? groups.find((g) => g.token === of[1] && !g.numeric) : null;
+    if (role && body && !sentences(text).some((x) => groupMatchText(role, x) && groupMatchText(body, x))) return false;
   }
   if (u.answerType === 'count') {
     const m = /\b(?:hvor mange|how many|antal(?:let)? (?:af )?|number of)\s+(\S+)/.exec(u.folded);

@@ -264,7 +264,7 @@ export function itemText(item: Pick<ItemRow, 'background' | 'recommendation' | '
 }
 
 /** Re-ranks candidates by weighted coverage, title hits and the best passage. */
-export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?: string | null; preferDecision?: boolean } = {}): Scored[] {
+export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?: string | null; preferDecision?: boolean; answerType?: AnswerType } = {}): Scored[] {
   if (!items.length) return [];
   const maxRank = Math.max(...items.map((i) => i.rank), 1e-9);
   const forItem = (item: ItemRow) =>
@@ -283,9 +283,12 @@ export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?:
   first.sort((a, b) => b.score - a.score);
   // the passage check reads every sentence: only for the leaders
   const lead = first.slice(0, 12);
+  const typed = opts.answerType && TYPED.has(opts.answerType) ? opts.answerType : null;
   for (const s of lead) {
     s.passageCoverage = bestPassage(forItem(s.item), s.item).coverage;
     s.score += 0.3 * s.passageCoverage;
+    // "hvem …", "hvor mange …": an item with a passage that matches and states a name or number can answer
+    if (typed) s.score += 0.15 * bestPassage(forItem(s.item), s.item, typed).coverage;
   }
   return [...lead.sort((a, b) => b.score - a.score), ...first.slice(12)];
 }
@@ -348,8 +351,9 @@ export function itemSentences(item: Pick<ItemRow, 'title' | 'background' | 'reco
 }
 
 /** The passage (one sentence with half credit for its neighbours and the title) that covers most of the question. */
-export function bestPassage(groups: TermGroup[], item: Pick<ItemRow, 'title' | 'background' | 'recommendation' | 'decision'>): { coverage: number; index: number } {
+export function bestPassage(groups: TermGroup[], item: Pick<ItemRow, 'title' | 'background' | 'recommendation' | 'decision'>, type: AnswerType | null = null): { coverage: number; index: number } {
   const sents = itemSentences(item);
+  if (type && !sents.length) return { coverage: 0, index: -1 };
   const title = fieldWords(item.title);
   if (!sents.length) return { coverage: weightedCoverage(groups, (g) => groupMatch(g, title)).cov * 0.8, index: -1 };
   // one match per sentence and group, then windows over them
@@ -358,6 +362,8 @@ export function bestPassage(groups: TermGroup[], item: Pick<ItemRow, 'title' | '
   const total = groups.reduce((a, g) => a + g.idf, 0) || 1;
   let best = { coverage: 0, index: -1 };
   for (let i = 0; i < sents.length; i++) {
+    // with a type: only sentences that state such an answer
+    if (type && cueScore(type, `${sents[i].header ?? ''} ${sents[i].text}`, groups) <= 0) continue;
     let got = 0;
     for (let k = 0; k < groups.length; k++) {
       const v = Math.max(m[i][k], 0.6 * Math.max(i > 0 ? m[i - 1][k] : 0, i + 1 < m.length ? m[i + 1][k] : 0, t[k]));
@@ -369,6 +375,8 @@ export function bestPassage(groups: TermGroup[], item: Pick<ItemRow, 'title' | '
 }
 
 export type AnswerType = 'count' | 'amount' | 'date' | 'person' | 'place' | 'reason' | 'which' | 'yesno' | 'other';
+/** The answer types a sentence shows by its form (a name, a number, a date, a place). */
+const TYPED = new Set<AnswerType>(['count', 'amount', 'date', 'person', 'place']);
 
 const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b/i;
 /** Day and month ("3/10", "3.10") or a clock time ("kl. 9"). */
