@@ -125,6 +125,21 @@ export function statedDate(text: string, meetingDate: string | null): string | n
   return null;
 }
 
+/** Whether a sentence states a date after the meeting ("den 30. november 2016"; "den 17. juni" in August minutes is before). */
+function statesLaterDate(text: string, meetingDate: string | null): boolean {
+  if (!meetingDate) return false;
+  let rest = tokenize(text).map(skel).join(' ');
+  for (let i = 0; i < 3 && rest; i++) {
+    const t = resolveTime(rest, `${meetingDate}T12:00:00Z`);
+    const f = t.filter;
+    if (!f) return false;
+    if (f.from && !f.soft && f.from > meetingDate) return true;
+    if (!f.from && f.month && `${meetingDate.slice(0, 4)}-${String(f.month).padStart(2, '0')}-${String(f.day ?? 28).padStart(2, '0')}` > meetingDate) return true;
+    rest = t.rest;
+  }
+  return false;
+}
+
 async function answerNext(ctxIn: Ctx): Promise<Answer> {
   // "næste møde efter mødet i oktober 2014": the next meeting after a past date, as its minutes state it
   const past = ctxIn.u.time.filter?.to && !ctxIn.u.time.filter.soft && ctxIn.u.time.filter.to < ctxIn.today ? ctxIn.u.time.filter.to : null;
@@ -480,7 +495,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     excerpt = quote;
     text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
   } else {
-    const fact = factSentences(groups, it, u.answerType);
+    // "hvornår er det kommende møde i Dialogforum": a date after the meeting, not the one before it
+    const upcoming = u.answerType === 'date' && /\b(?:naste|kommende|next|upcoming|forthcoming)\b/.test(u.folded);
+    const fact = factSentences(groups, it, u.answerType, 2, upcoming ? (x) => (statesLaterDate(x, it.meeting_date) ? 0.3 : 0) : undefined);
     if (!fact.text || fact.coverage < 0.35) {
       if (it.decision) {
         const quote = decisionQuote(groups, it);

@@ -79,6 +79,9 @@ const INTENT_WORDS = new Set(
   ).split(/\s+/),
 );
 
+/** A meeting named as such ("mødet", "meetings"), not a compound of it ("mødeplanen", "mødekalender"). */
+const MEETING_WORD = /\b(?:mode|modet|moder|moderne|modes|modets|motet|meeting|meetings|meet|met|modtes|motes|modested\w*|motested\w*)\b/;
+
 /** Verbs of holding a meeting: not topic words for questions about a meeting, but they are for facts ("hvor afholdes døgnseminaret"). */
 const MEETING_VERBS = new Set('held hold holds holde holder holdt afholdt afholder afholde afholdes holdes afholdtes foregik foregar'.split(' '));
 const MEETING_NOUNS = new Set('mode moder modet moderne meeting meetings'.split(' '));
@@ -184,7 +187,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.length <= 1 && !topic.some(isBodyName)) intent = 'next_meeting';
   // where or when *a thing* is ("hvor afholdes døgnseminaret", "from which date does the rate increase apply"), or how many
   // took part in it, is stated in the items; of a meeting, in its header
-  else if (facets.length && !(thingAsked && !/\b(?:mode\w*|motet|meeting\w*|meet|met|modtes|motes)\b/.test(folded))) intent = 'meeting';
+  // ("hvornår er det kommende møde i dialogforum": the meeting of another body is a thing too)
+  else if (facets.length && !(thingAsked && (!MEETING_WORD.test(folded) || topic.some(isBodyName)))) intent = 'meeting';
   else if (hasAgenda && !hasDecision && topic.filter((t) => !isWeak(t) && !PLACE_TOKENS.has(t) && !AGENDA_WORDS.has(t) && !GEO_WORDS.has(t)).length <= 1) intent = 'agenda';
   else if (hasDecision) intent = 'decision';
   else if (topic.length) intent = 'fact';

@@ -458,7 +458,7 @@ export function statesAnswerType(type: AnswerType, text: string): boolean {
  * Words the item's title already carries identify the item, not the sentence, so they count less here;
  * a table row is read together with its header line.
  */
-export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerType, max = 2): { text: string; coverage: number; context: string } {
+export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerType, max = 2, bonus?: (sentence: string) => number): { text: string; coverage: number; context: string } {
   const sents = itemSentences(item);
   if (!sents.length) return { text: '', coverage: 0, context: '' };
   const title = fieldWords(item.title);
@@ -471,7 +471,8 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
     const total = (type === 'count' || type === 'amount') && /\b(?:i alt|samlet|total|sammenlagt)\b/i.test(s.text) ? 0.25 : 0;
     // who was appointed, what was approved: the decision records it
     const dec = s.field === 'decision' ? (type === 'person' ? 0.2 : 0.04) : 0;
-    return { s, cov, own, score: 0.6 * cov + 0.8 * own + cueScore(type, `${s.header ?? ''} ${s.text}`, groups) + total + dec - (s.text.length > 400 ? 0.1 : 0) };
+    const extra = bonus ? bonus(s.text) : 0;
+    return { s, cov, own, score: 0.6 * cov + 0.8 * own + cueScore(type, `${s.header ?? ''} ${s.text}`, groups) + total + dec + extra - (s.text.length > 400 ? 0.1 : 0) };
   });
   const ranked = [...scored].sort((a, b) => b.score - a.score);
   const top = ranked[0];
