@@ -203,10 +203,13 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t));
   // "blev dagsordenen godkendt", "hvilket referat blev godkendt": the standing items "Godkendelse af dagsorden/referat"
   if (intent === 'decision' && /\bgodkend|approv/.test(folded) && factTopic.some((t) => PROCEDURAL.test(t))) factTopic.push('godkendelse');
-  if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear));
+  // "hvornår holder Dialogforum sit næste møde": when or where a thing is held, the verb of holding says nothing more
+  const answerType = answerTypeOf(folded);
+  const holding = (t: string) => MEETING_VERBS.has(t) && (answerType === 'date' || answerType === 'place') && factTopic.some((x) => !MEETING_VERBS.has(x) && !MEETING_NOUNS.has(x));
+  if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear) && !holding(t));
   // "what cases were up for decision on the agenda of 25 May": the decisions of that meeting
   if (intent === 'decision' && hasAgenda && topic.every((t) => AGENDA_WORDS.has(t) || isWeak(t) || GEO_WORDS.has(t) || PLACE_TOKENS.has(t))) topic = [];
   const past = hasDecision || /\b(?:blev|var|droftet|droftede|behandlet|behandlede|skete|sket|var der|kom der ud|kom ud af|hvordan gik|viste|did|was|were|happened|discussed|came out|come of|showed|show)\b/.test(folded);
   const written = /\bskriftligprocedure\b/.test(folded);
-  return { question, lang, intent, facets, answerType: answerTypeOf(folded), forums, time, topic, folded, strict, past, written };
+  return { question, lang, intent, facets, answerType, forums, time, topic, folded, strict, past, written };
 }
