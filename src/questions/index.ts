@@ -588,11 +588,22 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
  * - an amount or count for a year the question names comes from a sentence about that year, not another.
  */
+const REGIONS = new Set(['syddanmark', 'nordjylland', 'midtjylland', 'sjalland', 'hovedstaden', 'danmark', 'fyn', 'jylland']);
+const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
+
 function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string): boolean {
   const { u } = ctx;
   // "hvor meget steg taksten på Hobro": a table row of Hobro's rate does not say it rose
-  if (/\b(?:steg|stiger|stige|stigning\w*|forhoj\w*|increase\w*|raise\w*|rise|rose|go(?:es)? up|went up)\b/.test(u.folded) && (u.answerType === 'amount' || u.answerType === 'count')) {
-    if (!/\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i.test(text)) return false;
+  const rise = /\b(?:steg|stiger|stige|stigning\w*|forhoj\w*|increase\w*|raise\w*|rise|rose|go(?:es)? up|went up)\b/.test(u.folded);
+  if (rise && (u.answerType === 'amount' || u.answerType === 'count')) {
+    if (!RISE_STATED.test(text)) return false;
+  }
+  if (u.answerType === 'amount') {
+    // "hvor meget steg taksten på Hjørring Krisecenter": the town named in the sentence or table row that states the
+    // amount (and the rise), not only somewhere in the item (a region is often just where the forum is)
+    const places = groups.filter((g) => PLACE_TOKENS.has(g.token) && !REGIONS.has(g.token));
+    const stating = sentences(text).filter((x) => statesAnswerType(u.answerType, x));
+    if (places.length && stating.length && !stating.some((x) => places.every((p) => groupMatchText(p, x)) && (!rise || RISE_STATED.test(x)))) return false;
   }
   if (u.answerType === 'person') {
     const role = groups.find((g) => ROLE_WORDS.has(g.token));
