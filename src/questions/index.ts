@@ -499,8 +499,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     const upcoming = u.answerType === 'date' && /\b(?:naste|kommende|next|upcoming|forthcoming)\b/.test(u.folded);
     const fact = factSentences(groups, it, u.answerType, 2, upcoming ? (x) => (statesLaterDate(x, it.meeting_date) ? 0.3 : 0) : undefined);
     if (!fact.text || fact.coverage < 0.35) {
-      if (it.decision) {
-        const quote = decisionQuote(groups, it);
+      const quote = it.decision ? decisionQuote(groups, it) : '';
+      // the decision stands in for the fact only when it states the kind of answer asked ("hvem blev valgt": a name)
+      if (quote && statesAnswerType(u.answerType, quote) && statesWhatWasAsked(ctx, groups, it.title, quote, quote)) {
         excerpt = quote;
         text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
       } else return dontKnow(ctx, intent, 'no sentence states it', scored);
