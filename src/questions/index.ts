@@ -497,7 +497,10 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   } else {
     // "hvornår er det kommende møde i Dialogforum": a date after the meeting, not the one before it
     const upcoming = u.answerType === 'date' && /\b(?:naste|kommende|next|upcoming|forthcoming)\b/.test(u.folded);
-    const fact = factSentences(groups, it, u.answerType, 2, upcoming ? (x) => (statesLaterDate(x, it.meeting_date) ? 0.3 : 0) : undefined);
+    // "hvem var formand for arbejdsgruppen": the sentence that names the role
+    const role = u.answerType === 'person' ? groups.find((g) => ROLE_WORDS.has(g.token)) : undefined;
+    const bonus = upcoming || role ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) : undefined;
+    const fact = factSentences(groups, it, u.answerType, 2, bonus);
     if (!fact.text || fact.coverage < 0.35) {
       const quote = it.decision ? decisionQuote(groups, it) : '';
       // the decision stands in for the fact only when it states the kind of answer asked ("hvem blev valgt": a name)

@@ -75,7 +75,7 @@ const INTENT_WORDS = new Set(
     'igen again der there ' +
     'kan du fortalle fortael fortaelle sig mig os info information oplysninger gerne vide know want ved ' +
     'egentlig mon nogensinde gang helt lige bare venligst please thanks tak hej hi hello ' +
-    'referaterne skriftligprocedure'
+    'referaterne skriftligprocedure del delen'
   ).split(/\s+/),
 );
 

@@ -496,7 +496,8 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
     // the sentence names the thing, its neighbour states the amount, date or name
     const nb = scored
       // a reason is often given a few sentences before the conclusion it explains
-      .filter((c) => c !== top && Math.abs(c.s.index - top.s.index) <= (type === 'reason' ? 8 : 2) && c.own > 0 && cueScore(type, `${c.s.header ?? ''} ${c.s.text}`, groups) > 0)
+      // (or anywhere in the same paragraph: "… nyt §107 tilbud. … Tilbuddet består af 5 lejligheder")
+      .filter((c) => c !== top && (Math.abs(c.s.index - top.s.index) <= (type === 'reason' ? 8 : 2) || c.s.line === top.s.line) && c.own > 0 && cueScore(type, `${c.s.header ?? ''} ${c.s.text}`, groups) > 0)
       .sort((a, b) => b.score - a.score)[0];
     if (nb) chosen.push(nb);
   }
