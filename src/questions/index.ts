@@ -460,7 +460,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   // "hvad blev besluttet … i 2013" answered by 2011 minutes that plan for 2013: they cannot know what happened
   // (unless the item states the date as that of the amount or date asked: "stigningen fra september 2016" says when a
   // rise takes effect; "hvad besluttede DAS den 17. august 2020" still asks about a meeting the minutes only plan)
-  const statedAsContent = contentDate.length > 0 && intent === 'fact' && ['amount', 'count', 'date'].includes(u.answerType);
+  // ("Ny repræsentant fra 1. december 2023": a date the thing starts from or lasts until is content too)
+  const startsOrEnds = !!date && new RegExp(`\\b(?:fra|from|pr|per|starting|effective|frem til|til|until|indtil) (?:den |the )?${date.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(u.folded);
+  const statedAsContent = contentDate.length > 0 && intent === 'fact' && (['amount', 'count', 'date'].includes(u.answerType) || startsOrEnds);
   const asked = date && !u.time.relative ? (date.soft ? `${date.text}-12-31` : (date.from ? (date.to ?? date.from) : monthBefore(date, ctx.today))) : null;
   // a bare year says when only as "i 2013"/"in 2013"; "årshjulet for 2015" names the thing
   const when = date?.soft ? new RegExp(`\\b(?:i|in|during|aret|year|mid|medio|primo|ultimo|udgangen af|end of|start of|begyndelsen af) ${date.text}\\b`).test(u.folded) && !top.item.title.includes(date.text) : true;
@@ -539,7 +541,7 @@ function placesStated(ctx: Ctx, item: ItemRow): boolean {
   const places = ctx.u.topic.filter((t) => PLACE_TOKENS.has(t));
   if (!places.length) return true;
   const forum = ctx.allForums.find((f) => f.id === item.forum_id) ?? null;
-  const own = new Set(tokenize(`${item.forum} ${forum?.region ?? ''} ${item.meeting_title ?? ''}`).map(skel));
+  const own = new Set(tokenize(`${item.forum} ${forum?.region ?? ''} ${item.meeting_title ?? ''} ${item.meeting_location ?? ''}`).map(skel));
   const words = new Set(tokenize(`${item.title}\n${itemText(item)}`).map(skel));
   const stems = [...words].map((w) => w.slice(0, Math.max(4, w.length - 2)));
   // inflected: "Aalborgs", "Syddanmarks"

@@ -45,7 +45,7 @@ const CHAIR = /\b(?:formand|formanden|forperson|forpersonen|chair|chairman|chair
 const MINUTES_TAKER = /\b(?:referent|referenten|tog referat|skrev referat\w*|minutes taker|took the minutes|took minutes|wrote the minutes)\b/;
 const ROLE_WORDS = new Set('formand formanden forperson chair chairman chairperson chaired referent referenten'.split(' '));
 const AGENDA = /\b(?:dagsorden\w*|agenda\w*|hvilke punkter|hvilke sager|punkterne|items? (?:on|at|were)|what (?:was|is|were) (?:on|discussed)|what did they discuss|hvad (?:var|er|stod|star|kom) (?:der )?pa|hvad blev (?:der )?(?:behandlet|droftet|drøftet)|hvad handlede|what happened at|hvad skete der pa|topics?|emner)\b/;
-const DECISION = /\b(?:beslut\w*|vedtag\w*|vedtog|aftalt\w*|aftalte|godkend\w*|godkendt\w*|konklu\w*|udfald\w*|resultat\w*|tiltradt\w*|tiltradte|bakket op|opbakning|besluttede|tog stilling|stilling til|decid\w*|decision\w*|agree\w*|approv\w*|conclu\w*|outcome|resolv\w*|endorse\w*|rejected|afvist|afviste|hvad skete der med|what happened (?:to|with)|hvad mente|hvad sagde|what did\b[^?]*\bsay|hvordan gik det med|what became of)\b/;
+const DECISION = /\b(?:beslut\w*|vedtag\w*|vedtog|aftalt\w*|aftalte|godkend\w*|godkendt\w*|konklu\w*|udfald\w*|resultat\w*|tiltradt\w*|tiltradte|bakket op|opbakning|besluttede|tog stilling|stilling til|decid\w*|decision\w*|agree\w*|approv\w*|conclu\w*|outcome|resolv\w*|endorse\w*|rejected|afvist|afviste|hvad skete der med|what happened (?:to|with)|gik (?:det|den|forslaget|ønsket|onsket|punktet)? ?igennem|went through|was (?:it )?passed|hvad mente|hvad sagde|what did\b[^?]*\bsay|hvordan gik det med|what became of)\b/;
 const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what|hvad|hvor|where|er der|is there|are there|kommende|upcoming|next|naste)\b/;
 
 /** The agenda itself: a topic word only when asked whether it was approved ("blev dagsordenen godkendt"). */
@@ -204,7 +204,10 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   // "blev dagsordenen godkendt", "hvilket referat blev godkendt": the standing items "Godkendelse af dagsorden/referat"
   if (intent === 'decision' && /\bgodkend|approv/.test(folded) && factTopic.some((t) => PROCEDURAL.test(t))) factTopic.push('godkendelse');
   // "hvornår holder Dialogforum sit næste møde": when or where a thing is held, the verb of holding says nothing more
-  const answerType = answerTypeOf(folded);
+  // "Charlotte ville revidere takster to gange årligt. Gik det igennem?": the last sentence asks yes or no
+  const lastClause = norm.split(/[.!?:;]\s+|\s[-–—]\s/).map((x) => x.trim()).filter(Boolean).pop() ?? '';
+  const yesNoLast = lastClause !== norm.trim() && /^(?:blev|gik|er|var|har|skal|kan|fik|did|was|were|is|are|has|have|will|does)\b/i.test(lastClause);
+  const answerType = yesNoLast ? 'yesno' : answerTypeOf(folded);
   const holding = (t: string) => MEETING_VERBS.has(t) && (answerType === 'date' || answerType === 'place') && factTopic.some((x) => !MEETING_VERBS.has(x) && !MEETING_NOUNS.has(x));
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear) && !holding(t));
   // "what cases were up for decision on the agenda of 25 May": the decisions of that meeting

@@ -21,6 +21,8 @@ export interface ItemRow {
   outcome: string | null;
   meeting_title: string | null;
   meeting_date: string | null;
+  /** Where the meeting was held ("H. O. Wildenskovsvej 28, 7080 Børkop"). */
+  meeting_location: string | null;
   start_local: string | null;
   forum: string;
   forum_id: string;
@@ -78,8 +80,8 @@ export function tsqueryText(groups: TermGroup[], totalItems: number, mode: 'any'
 }
 
 const COLS = `i.meeting_id, i.position, i.number, i.title, i.background, i.recommendation, i.decision, i.outcome,
-            m.title as meeting_title, m.meeting_date::text as meeting_date, m.start_local, f.name as forum, m.forum_id,
-            m.kind, m.status`;
+            m.title as meeting_title, m.meeting_date::text as meeting_date, m.start_local, m.location as meeting_location,
+            f.name as forum, m.forum_id, m.kind, m.status`;
 const FILTERS = `($2::text[] is null or m.forum_id = any($2::text[]))
        and ($3::date is null or m.meeting_date >= $3::date)
        and ($4::date is null or m.meeting_date <= $4::date)
@@ -267,8 +269,12 @@ export function itemText(item: Pick<ItemRow, 'background' | 'recommendation' | '
 export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?: string | null; preferDecision?: boolean; answerType?: AnswerType } = {}): Scored[] {
   if (!items.length) return [];
   const maxRank = Math.max(...items.map((i) => i.rank), 1e-9);
-  const forItem = (item: ItemRow) =>
-    opts.softYear && item.meeting_date?.startsWith(opts.softYear) ? groups.map((g) => (g.numeric && g.token === opts.softYear ? { ...g, always: true } : g)) : groups;
+  // a bare year the meeting's date satisfies, or the town it was held in ("på mødet i Børkop"), is met by the meeting
+  const forItem = (item: ItemRow) => {
+    const where = item.meeting_location ? new Set(tokenize(item.meeting_location).map(skel)) : null;
+    const met = (g: TermGroup) => (g.numeric && !!opts.softYear && g.token === opts.softYear && !!item.meeting_date?.startsWith(opts.softYear)) || (!g.numeric && !!where?.has(g.token) && PLACE_TOKENS.has(g.token));
+    return groups.some(met) ? groups.map((g) => (met(g) ? { ...g, always: true } : g)) : groups;
+  };
   const first: Scored[] = items.map((item) => {
     const groups = forItem(item);
     const all = fieldWords(`${item.title}\n${itemText(item)}`);
