@@ -169,7 +169,9 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
 
   const restTokens = rest.split(' ').flatMap((w) => (/^[\d.,]+$/.test(w) ? [w.replace(/[.,]$/, '')] : tokenize(w).map(skel))).filter(Boolean);
   let topic = restTokens.filter((t) => !fw.has(t) && isTopicWord(t) && !MEETING_VERBS.has(t));
-  const factTopic = restTokens.filter((t) => !fw.has(t) && (isTopicWord(t) || MEETING_VERBS.has(t) || (MEETING_NOUNS.has(t) && /\b(?:hvor mange|how many|antal)\b/.test(folded))));
+  // "hvor mange deltager …", "how many participants …": what is counted is a topic word, whatever it is
+  const counted = /\b(?:hvor mange|how many|antal(?:let)?(?: af)?|number of)\s+(\S+)/.exec(folded)?.[1];
+  const factTopic = restTokens.filter((t) => !fw.has(t) && (isTopicWord(t) || MEETING_VERBS.has(t) || (t === counted && !STOPWORDS.has(t)) || (MEETING_NOUNS.has(t) && /\b(?:hvor mange|how many|antal)\b/.test(folded))));
   // English words with no Danish gloss that are plain function words are dropped too
   // a year that was read as a (soft) time filter stays a topic word only when there are other topic words
   const softYear = time.filter?.soft ? time.filter.text : null;
