@@ -502,7 +502,12 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     // "hvem var formand for arbejdsgruppen": the sentence that names the role
     const role = u.answerType === 'person' ? groups.find((g) => ROLE_WORDS.has(g.token)) : undefined;
     const bonus = upcoming || role ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) : undefined;
-    const fact = factSentences(groups, it, u.answerType, 2, bonus);
+    let fact = factSentences(groups, it, u.answerType, 2, bonus);
+    if (u.answerType === 'date' && fact.text && !statesAnswerType('date', fact.text)) {
+      // "fra hvilken dato …": the best-matching sentences state no date; the best one that does, if it matches well
+      const dated = factSentences(groups, it, 'date', 2, (x) => (bonus ? bonus(x) : 0) + (statesAnswerType('date', x) ? 0.5 : 0));
+      if (dated.coverage >= 0.5 && statesAnswerType('date', dated.text)) fact = dated;
+    }
     if (!fact.text || fact.coverage < 0.35) {
       const quote = it.decision ? decisionQuote(groups, it) : '';
       // the decision stands in for the fact only when it states the kind of answer asked ("hvem blev valgt": a name)
@@ -621,7 +626,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   }
   if (u.answerType === 'count') {
     const m = /\b(?:hvor mange|how many|antal(?:let)? (?:af )?|number of)\s+(\S+)/.exec(u.folded);
-    const noun = m ? groups.find((g) => g.token === m[1] && !g.numeric) : null;
+    // ("hvor mange gange om året": any number of times)
+    const noun = m && !/^(?:gange?|times)$/.test(m[1]) ? groups.find((g) => g.token === m[1] && !g.numeric) : null;
     if (noun) {
       const near = [...text.matchAll(/(?<![\d.,])(\d+(?:[.,]\d+)*)(?![\d.,])/g)].some((n) => {
         if (/^(?:19|20)\d\d$/.test(n[1])) return false;

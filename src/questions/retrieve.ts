@@ -392,13 +392,13 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
   switch (type) {
     case 'count': {
       // a number right before a word of the question ("5 anbefalinger", "7 pladser") answers "hvor mange"
-      for (const m of text.matchAll(/(?<![\d.,])(\d+(?:[.,]\d+)?)\s+((?:\S+\s+){0,2}\S+)/g)) {
+      for (const m of countable(text).matchAll(/(?<![\d.,])(\d+(?:[.,]\d+)?)\s+((?:\S+\s+){0,2}\S+)/g)) {
         if (/^(?:19|20)\d\d$/.test(m[1])) continue;
         const fw = fieldWords(m[2]);
         if (groups.some((g) => !g.numeric && groupMatch(g, fw) >= 0.7)) return 0.45;
       }
-      // "hvor mange" needs a number (or a number word) to be answered at all
-      return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(text) ? 0.15 : /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|ingen|one|two|three|four|five)\b/i.test(text) ? 0 : -0.3;
+      // "hvor mange" needs a number (or a number word) to be answered at all; "§ 107" or "7080 Børkop" count nothing
+      return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(countable(text)) ? 0.15 : /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv|ingen|one|two|three|four|five)\b/i.test(text) ? 0 : -0.3;
     }
     case 'amount':
       return /(?<!\p{L})(?:kr|mio|mia|pct)(?!\p{L})|kroner|\d+[.,]\d{3}|%|procent/iu.test(text) ? 0.4 : /\d/.test(text) ? 0.15 : -0.3;
