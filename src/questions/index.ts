@@ -519,6 +519,12 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
       // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
       return dontKnow(ctx, intent, !entitiesStated(u, groups, `${it.title}\n${fact.context}`) ? 'name not in the sentences' : !statesAnswerType(u.answerType, fact.text) ? `no ${u.answerType} stated` : 'not what was asked', scored);
     } else {
+      // "hvor meget og fra hvornår": the second thing asked, from its own sentence
+      const second = /\b(?:og|and) (?:fra |from |since )?(?:hvornar|when)\b/.test(u.folded) ? 'date' : /\b(?:og|and) (?:hvorfor|why)\b/.test(u.folded) ? 'reason' : null;
+      if (second && second !== u.answerType && !(second === 'date' && statesAnswerType('date', fact.text))) {
+        const more = factSentences(groups, it, second, 1);
+        if (more.text && !fact.text.includes(more.text) && (second !== 'date' || statesAnswerType('date', more.text))) fact.text = `${fact.text} … ${more.text}`;
+      }
       excerpt = fact.text;
       const outcome = intent === 'decision' && !it.decision ? fmtOutcome(it.outcome, lang) : null;
       // the recorded decision often holds the fact (who was appointed, what was approved): quoted after it, briefly
