@@ -605,6 +605,18 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
  * - an amount or count for a year the question names comes from a sentence about that year, not another.
  */
+/** Words that make a capitalised phrase an organisation or a place, not a person ("Varde Kommune", "Region Syddanmark"). */
+const NOT_PERSON = new Set('kommune kommunes kommuner region regionen regions forum forummet styrelse styrelsen styrelsens udvalg udvalget rad radet kreds kredsen sekretariat sekretariatet den det de dette denne der og ifolge beslutning indstilling baggrund'.split(' '));
+
+/** Whether a text names a person: two or three capitalised words in a row that are not a place or an organisation. */
+function namesPerson(text: string): boolean {
+  for (const m of text.matchAll(/\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?(?:\s+(?:\p{Lu}\.\s*)?\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?){1,3}/gu)) {
+    const words = tokenize(m[0]).map(skel);
+    if (words.every((w) => !NOT_PERSON.has(w) && !PLACE_TOKENS.has(w))) return true;
+  }
+  return false;
+}
+
 const REGIONS = new Set(['syddanmark', 'nordjylland', 'midtjylland', 'sjalland', 'hovedstaden', 'danmark', 'fyn', 'jylland']);
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
@@ -625,6 +637,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (u.answerType === 'person') {
     const role = groups.find((g) => ROLE_WORDS.has(g.token));
     if (role && !groupMatchText(role, text)) return false;
+    // "hvad hedder borgmesteren", "hvem er formand", "names please": a person's name, not just "borgmesteren i Middelfart"
+    if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people)\b/.test(u.folded)) && !namesPerson(text)) return false;
     // "formand for KL": the role and the body it leads in one sentence ("Formand for FU, Jan Nielsen" does not say)
     const of = role ? new RegExp(`\\b${role.token}\\w* (?:for|of|i|in) (?:the )?(\\S+)`).exec(u.folded) : null;
     const body = of ? groups.find((g) => g.token === of[1] && !g.numeric) : null;
