@@ -7,7 +7,7 @@ import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { isBodyName, understand, type Understood } from './intent';
 import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
-import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
+import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, REGIONS, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
 import { PLACE_TOKENS } from './place-names';
 import { clip, sentences, skel, STOPWORDS, tokenize } from './text';
@@ -617,7 +617,6 @@ function namesPerson(text: string): boolean {
   return false;
 }
 
-const REGIONS = new Set(['syddanmark', 'nordjylland', 'midtjylland', 'sjalland', 'hovedstaden', 'danmark', 'fyn', 'jylland']);
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
 function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string): boolean {
