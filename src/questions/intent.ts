@@ -79,6 +79,9 @@ const INTENT_WORDS = new Set(
   ).split(/\s+/),
 );
 
+/** Kinds of place: asked "på hvilket hotel", they say that a place is wanted, not what the item is about. */
+const PLACE_KINDS = new Set('hotel hotellet hotelet by byen sted stedet adresse adressen lokale lokalet lokaler kursussted kursusstedet konferencecenter konferencecentret venue town city place location address'.split(' '));
+
 /** A meeting named as such ("mødet", "meetings"), not a compound of it ("mødeplanen", "mødekalender"). */
 const MEETING_WORD = /\b(?:mode|modet|moder|moderne|modes|modets|motet|meeting|meetings|meet|met|modtes|motes|modested\w*|motested\w*)\b/;
 
@@ -106,6 +109,8 @@ function answerTypeOf(f: string): AnswerType {
   // "når"/"when" asks for a date at the start ("når er mødet", "since when"), not as a conjunction ("hvem kan man kontakte, når …")
   if (/\b(?:hvornar|hvilken dato|hvilken dag|hvilket ar|what date|which date|dato|date|fra hvornar|since when|until when|hvor lange|how long)\b|(?:^|\b(?:fra|til|indtil|since|until|by) )(?:nar|when)\b/.test(f)) return 'date';
   if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
+  // "på hvilket hotel", "i hvilken by", "which venue": where
+  if (/\b(?:(?:pa|i|at|in) (?:hvilket|hvilken|which)|hvilket|hvilken|which) (?:hotel\w*|by|byen|sted|stedet|adresse|lokale\w*|kursussted\w*|konferencecent\w*|venue|town|city|place|location|address)\b/.test(f)) return 'place';
   if (/\b(?:hvilke|hvilken|hvilket|which)\b/.test(f)) return 'which';
   if (/\b(?:hvorfor|why|how come|begrundelse\w*|arsag\w*|reason)\b/.test(f)) return 'reason';
   if (/\b(?:hvor|where)\b/.test(f)) return 'place';
@@ -213,7 +218,9 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const lastClause = norm.split(/[.!?:;]\s+|\s[-–—]\s/).map((x) => x.trim()).filter(Boolean).pop() ?? '';
   const yesNoLast = lastClause !== norm.trim() && /^(?:blev|gik|er|var|har|skal|kan|fik|did|was|were|is|are|has|have|will|does)\b/i.test(lastClause);
   const answerType = yesNoLast ? 'yesno' : answerTypeOf(folded);
-  const holding = (t: string) => MEETING_VERBS.has(t) && (answerType === 'date' || answerType === 'place') && factTopic.some((x) => !MEETING_VERBS.has(x) && !MEETING_NOUNS.has(x));
+  // nor, when where is asked, the kind of place ("på hvilket hotel holdes døgnseminaret")
+  const holding = (t: string) =>
+    (MEETING_VERBS.has(t) || (answerType === 'place' && PLACE_KINDS.has(t))) && (answerType === 'date' || answerType === 'place') && factTopic.some((x) => !MEETING_VERBS.has(x) && !MEETING_NOUNS.has(x) && !PLACE_KINDS.has(x));
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear) && !holding(t));
   // "what cases were up for decision on the agenda of 25 May": the decisions of that meeting
   if (intent === 'decision' && hasAgenda && topic.every((t) => AGENDA_WORDS.has(t) || isWeak(t) || GEO_WORDS.has(t) || PLACE_TOKENS.has(t))) topic = [];

@@ -61,6 +61,15 @@ describeWithSeeds.each(engines())('answers over the seeds on %s', (engine, opts)
     if (s.answerableOk / s.answerable < 0.85 || s.unanswerableOk / s.unanswerable < 0.85) throw new Error(`${engine}: ${JSON.stringify(s)}\n${report(r)}`);
   });
 
+  it('keeps its level over the eight later independent sets (holdout3–10.jsonl, pooled): ≥ 85% both ways', async () => {
+    const files = ['holdout3.jsonl', 'holdout4.jsonl', 'holdout5.jsonl', 'holdout6.jsonl', 'holdout7.jsonl', 'holdout8.jsonl', 'holdout9.jsonl', 'holdout10.jsonl'];
+    const r = await evaluate(db, files.flatMap((f) => loadCases(f)));
+    const s = summary(r);
+    expect(s.answerable).toBeGreaterThanOrEqual(600);
+    expect(s.unanswerable).toBeGreaterThanOrEqual(100);
+    if (s.answerableOk / s.answerable < 0.85 || s.unanswerableOk / s.unanswerable < 0.85) throw new Error(`${engine}: ${JSON.stringify(s)}\n${report(r)}`);
+  });
+
   it('says it does not know for ≥ 85% of near-miss questions (unanswerable.jsonl: right topic, wrong year, place, body or detail)', async () => {
     const r = await evaluate(db, loadCases('unanswerable.jsonl'));
     const s = summary(r);
