@@ -265,13 +265,26 @@ export function itemText(item: Pick<ItemRow, 'background' | 'recommendation' | '
   return [item.background, item.recommendation, item.decision].filter(Boolean).join('\n');
 }
 
+const PLACE_WORDS = new Map<string, Set<string>>();
+/** The folded words of a meeting's location, cached (the same few locations recur across thousands of items). */
+function placeWords(location: string | null): Set<string> | null {
+  if (!location) return null;
+  let hit = PLACE_WORDS.get(location);
+  if (!hit) {
+    if (PLACE_WORDS.size > 2000) PLACE_WORDS.clear();
+    hit = new Set(tokenize(location).map(skel));
+    PLACE_WORDS.set(location, hit);
+  }
+  return hit;
+}
+
 /** Re-ranks candidates by weighted coverage, title hits and the best passage. */
 export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?: string | null; preferDecision?: boolean; answerType?: AnswerType } = {}): Scored[] {
   if (!items.length) return [];
   const maxRank = Math.max(...items.map((i) => i.rank), 1e-9);
   // a bare year the meeting's date satisfies, or the town it was held in ("på mødet i Børkop"), is met by the meeting
   const forItem = (item: ItemRow) => {
-    const where = item.meeting_location ? new Set(tokenize(item.meeting_location).map(skel)) : null;
+    const where = placeWords(item.meeting_location);
     const met = (g: TermGroup) => (g.numeric && !!opts.softYear && g.token === opts.softYear && !!item.meeting_date?.startsWith(opts.softYear)) || (!g.numeric && !!where?.has(g.token) && PLACE_TOKENS.has(g.token));
     return groups.some(met) ? groups.map((g) => (met(g) ? { ...g, always: true } : g)) : groups;
   };
@@ -291,10 +304,10 @@ export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?:
   const lead = first.slice(0, 12);
   const typed = opts.answerType && TYPED.has(opts.answerType) ? opts.answerType : null;
   for (const s of lead) {
-    s.passageCoverage = bestPassage(forItem(s.item), s.item).coverage;
-    s.score += 0.3 * s.passageCoverage;
+    const p = bestPassage(forItem(s.item), s.item, typed);
+    s.passageCoverage = p.coverage;
     // "hvem …", "hvor mange …": an item with a passage that matches and states a name or number can answer
-    if (typed) s.score += 0.15 * bestPassage(forItem(s.item), s.item, typed).coverage;
+    s.score += 0.3 * p.coverage + 0.15 * p.typedCoverage;
   }
   return [...lead.sort((a, b) => b.score - a.score), ...first.slice(12)];
 }
@@ -356,26 +369,28 @@ export function itemSentences(item: Pick<ItemRow, 'title' | 'background' | 'reco
   return out;
 }
 
-/** The passage (one sentence with half credit for its neighbours and the title) that covers most of the question. */
-export function bestPassage(groups: TermGroup[], item: Pick<ItemRow, 'title' | 'background' | 'recommendation' | 'decision'>, type: AnswerType | null = null): { coverage: number; index: number } {
+/**
+ * The passage (one sentence with half credit for its neighbours and the title) that covers most of the question;
+ * with a type, also the best among the sentences that state such an answer (a name, a number, a date).
+ */
+export function bestPassage(groups: TermGroup[], item: Pick<ItemRow, 'title' | 'background' | 'recommendation' | 'decision'>, type: AnswerType | null = null): { coverage: number; index: number; typedCoverage: number } {
   const sents = itemSentences(item);
-  if (type && !sents.length) return { coverage: 0, index: -1 };
   const title = fieldWords(item.title);
-  if (!sents.length) return { coverage: weightedCoverage(groups, (g) => groupMatch(g, title)).cov * 0.8, index: -1 };
+  if (!sents.length) return { coverage: weightedCoverage(groups, (g) => groupMatch(g, title)).cov * 0.8, index: -1, typedCoverage: 0 };
   // one match per sentence and group, then windows over them
   const m = sents.map((s) => groups.map((g) => groupMatch(g, fieldWords(s.text))));
   const t = groups.map((g) => groupMatch(g, title));
   const total = groups.reduce((a, g) => a + g.idf, 0) || 1;
-  let best = { coverage: 0, index: -1 };
+  const best = { coverage: 0, index: -1, typedCoverage: 0 };
   for (let i = 0; i < sents.length; i++) {
-    // with a type: only sentences that state such an answer
-    if (type && cueScore(type, `${sents[i].header ?? ''} ${sents[i].text}`, groups) <= 0) continue;
     let got = 0;
     for (let k = 0; k < groups.length; k++) {
       const v = Math.max(m[i][k], 0.6 * Math.max(i > 0 ? m[i - 1][k] : 0, i + 1 < m.length ? m[i + 1][k] : 0, t[k]));
       got += groups[k].idf * v;
     }
-    if (got / total > best.coverage) best = { coverage: got / total, index: i };
+    const cov = got / total;
+    if (cov > best.coverage) Object.assign(best, { coverage: cov, index: i });
+    if (type && cov > best.typedCoverage && cueScore(type, `${sents[i].header ?? ''} ${sents[i].text}`, groups) > 0) best.typedCoverage = cov;
   }
   return best;
 }
