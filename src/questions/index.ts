@@ -400,12 +400,11 @@ function isConfident(top: Scored | undefined, intent: AnswerIntent): top is Scor
 async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, intent: AnswerIntent, forumIds: string[] | null = ctx.forumIds): Promise<{ groups: TermGroup[]; scored: Scored[] }> {
   const { db, lang } = ctx;
   const { groups, total } = await resolveTerms(db, topic, lang, ctx.u.strict);
-  // an English word with no Danish gloss and no match in the minutes is one we cannot translate, not evidence
-  // that the minutes lack the topic; names (capitalised, or places) keep their full weight
-  {
-    const names = new Set([...ctx.u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
-    for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token)) g.idf *= 0.2;
-  }
+  // a word the minutes never use and the lexicon does not know (an English word with no gloss, a Danish paraphrase) is
+  // one we cannot match, not evidence that the minutes lack the topic: it weighs a fifth; names (capitalised, or
+  // places) keep their full weight
+  const names = new Set([...ctx.u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
+  for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token)) g.idf *= 0.2;
   const softYear = date?.soft ? date.text : null;
   const candidates = await searchItems(db, groups, total, { forumIds, date });
   const scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision', answerType: ctx.u.answerType });
