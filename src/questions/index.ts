@@ -450,7 +450,7 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   const { scored } = r;
   const top = scored[0];
   const conf = (s: Scored) => 0.6 * s.coverage + 0.4 * s.passageCoverage;
-  if (top) log.debug({ question: u.question, coverage: top.coverage, passage: top.passageCoverage, title: top.titleCoverage, score: top.score, second: scored[1]?.score ?? 0, missing: top.missing, groups: r.groups.map((g) => [g.token, g.idf, g.alts.length]) }, 'questions: top item');
+  if (top && log.isLevelEnabled('debug')) log.debug({ question: u.question, coverage: top.coverage, passage: top.passageCoverage, title: top.titleCoverage, score: top.score, second: scored[1]?.score ?? 0, missing: top.missing, groups: r.groups.map((g) => [g.token, g.idf, g.alts.length]) }, 'questions: top item');
   if (!isConfident(top, intent)) return dontKnow(ctx, intent, 'weak match', scored);
   // a year the question names is the meeting's year or stated in the item ("taksten i 2022" is not the 2020 rate)
   const year = u.time.filter?.soft ? u.time.filter.text : null;
