@@ -7,7 +7,7 @@ import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { isBodyName, understand, type Understood } from './intent';
 import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
-import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, REGIONS, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
+import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, namesPerson, REGIONS, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
 import { PLACE_TOKENS } from './place-names';
 import { clip, sentences, skel, STOPWORDS, tokenize } from './text';
@@ -604,18 +604,6 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
  * - an amount or count for a year the question names comes from a sentence about that year, not another.
  */
-/** Words that make a capitalised phrase an organisation or a place, not a person ("Varde Kommune", "Region Syddanmark"). */
-const NOT_PERSON = new Set('kommune kommunes kommuner region regionen regions forum forummet styrelse styrelsen styrelsens udvalg udvalget rad radet kreds kredsen sekretariat sekretariatet den det de dette denne der og ifolge beslutning indstilling baggrund'.split(' '));
-
-/** Whether a text names a person: two or three capitalised words in a row that are not a place or an organisation. */
-function namesPerson(text: string): boolean {
-  for (const m of text.matchAll(/\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?(?:\s+(?:\p{Lu}\.\s*)?\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?){1,3}/gu)) {
-    const words = tokenize(m[0]).map(skel);
-    if (words.every((w) => !NOT_PERSON.has(w) && !PLACE_TOKENS.has(w))) return true;
-  }
-  return false;
-}
-
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
 function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string): boolean {

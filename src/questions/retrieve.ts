@@ -403,6 +403,18 @@ const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|septem
 /** Day and month ("3/10", "3.10") or a clock time ("kl. 9"). */
 const DAY_MONTH_OR_TIME = /\b\d{1,2}[./-]\d{1,2}\b|\bkl\.?\s*\d/;
 
+/** Words that make a capitalised phrase an organisation or a place, not a person ("Varde Kommune", "Region Syddanmark"). */
+const NOT_PERSON = new Set('kommune kommunes kommuner region regionen regions forum forummet styrelse styrelsen styrelsens udvalg udvalget rad radet kreds kredsen sekretariat sekretariatet den det de dette denne der og ifolge beslutning indstilling baggrund'.split(' '));
+
+/** Whether a text names a person: two or three capitalised words in a row that are not a place or an organisation. */
+export function namesPerson(text: string): boolean {
+  for (const m of text.matchAll(/\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?(?:\s+(?:\p{Lu}\.\s*)?\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?){1,3}/gu)) {
+    const words = tokenize(m[0]).map(skel);
+    if (words.every((w) => !NOT_PERSON.has(w) && !PLACE_TOKENS.has(w))) return true;
+  }
+  return false;
+}
+
 function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): number {
   switch (type) {
     case 'count': {
@@ -419,11 +431,9 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
       return /(?<!\p{L})(?:kr|mio|mia|pct)(?!\p{L})|kroner|\d+[.,]\d{3}|%|procent/iu.test(text) ? 0.4 : /\d/.test(text) ? 0.15 : -0.3;
     case 'date':
       return MONTH_WORDS.test(text) || DAY_MONTH_OR_TIME.test(text) ? 0.4 : /\b(19|20)\d\d\b|\b(?:primo|medio|ultimo|forår|efterår|sommer|vinter)\b/i.test(text) ? 0.15 : -0.2;
-    case 'person': {
-      // two capitalised words in a row, not at the start
-      const m = text.slice(1).match(/\b\p{Lu}[\p{Ll}]+(?:\s+(?:\p{Lu}\.|\p{Lu}[\p{Ll}]+)){1,3}/gu);
-      return m ? 0.35 : 0;
-    }
+    case 'person':
+      // a person's name ("Anne-Mette Dalgaard"), not an organisation or a place ("Fredericia Kommune")
+      return namesPerson(text) ? 0.35 : 0;
     case 'which': {
       // "hvilke kommuner": a list of names
       const names = text.slice(1).match(/(?<![.!?]\s)\b\p{Lu}[\p{Ll}]+/gu) ?? [];
