@@ -308,6 +308,8 @@ export function rerank(groups: TermGroup[], items: ItemRow[], opts: { softYear?:
     s.passageCoverage = p.coverage;
     // "hvem …", "hvor mange …": an item with a passage that matches and states a name or number can answer
     s.score += 0.3 * p.coverage + 0.15 * p.typedCoverage;
+    // of two items that match alike ("ny kommunal repræsentant til Samrådet" in 2016 and in 2023), the newer
+    s.score += 0.002 * Math.min(1, Math.max(0, Number(s.item.meeting_date?.slice(0, 4) ?? 2000) - 2000) / 30);
   }
   return [...lead.sort((a, b) => b.score - a.score), ...first.slice(12)];
 }
