@@ -625,6 +625,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     if (role && !groupMatchText(role, text)) return false;
     // "hvad hedder borgmesteren", "hvem er formand", "names please": a person's name, not just "borgmesteren i Middelfart"
     if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people)\b/.test(u.folded)) && !namesPerson(text)) return false;
+    // (and the role's holder is named beside the role: "borgmesteren i Middelfart er formand for KKR" names no one)
+    if (role && !sentences(text).some((x) => groupMatchText(role, x) && namesPerson(x))) return false;
     // "formand for KL": the role and the body it leads in one sentence ("Formand for FU, Jan Nielsen" does not say)
     const of = role ? new RegExp(`\\b${role.token}\\w* (?:for|of|i|in) (?:the )?(\\S+)`).exec(u.folded) : null;
     const body = of ? groups.find((g) => g.token === of[1] && !g.numeric) : null;

@@ -102,6 +102,8 @@ function isTopicWord(t: string): boolean {
 }
 
 function answerTypeOf(f: string): AnswerType {
+  // "blev forslaget om taksterne godkendt?": yes or no, whatever the question names
+  if (/^(?:blev|er|var|har|skal|kan|fik|gik|did|was|were|is|are|has|have|will|does|do)\b/.test(f) && !/\b(?:hvem|hvad|hvor|hvornar|hvilke|hvilken|hvilket|hvorfor|who|what|where|when|which|why|how)\b/.test(f)) return 'yesno';
   // "hvilke to kommuner skal redegøre for prisen": places, whatever else the question names
   if (/\b(?:hvilke|which|i hvilke|in which)\s+(?:\w+\s+)?(?:kommuner\w*|byer\w*|municipalit\w*|towns?|cities)\b/.test(f)) return 'place';
   if (/\b(?:hvor mange|hvor stor(?:t|e)? (?:antal|del)|antal(?:let)?|how many|number of|count)\b/.test(f)) return 'count';
@@ -109,6 +111,8 @@ function answerTypeOf(f: string): AnswerType {
   // "når"/"when" asks for a date at the start ("når er mødet", "since when"), not as a conjunction ("hvem kan man kontakte, når …")
   if (/\b(?:hvornar|hvilken dato|hvilken dag|hvilket ar|what date|which date|dato|date|fra hvornar|since when|until when|hvor lange|how long)\b|(?:^|\b(?:fra|til|indtil|since|until|by) )(?:nar|when)\b/.test(f)) return 'date';
   if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
+  // "hvad hedder borgmesteren": the name of the one holding a role
+  if (/\bhvad hed(?:der)?\b/.test(f) && /\b\w*(?:formand|forperson|borgmester|leder|direktor|chef|forstander|koordinator|sekretar)\w*\b/.test(f)) return 'person';
   // "på hvilket hotel", "i hvilken by", "which venue": where
   if (/\b(?:(?:pa|i|at|in) (?:hvilket|hvilken|which)|hvilket|hvilken|which) (?:hotel\w*|by|byen|sted|stedet|adresse|lokale\w*|kursussted\w*|konferencecent\w*|venue|town|city|place|location|address)\b/.test(f)) return 'place';
   if (/\b(?:hvilke|hvilken|hvilket|which)\b/.test(f)) return 'which';
