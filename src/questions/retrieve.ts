@@ -583,7 +583,10 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
   if (dec.length <= maxChars) return dec.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ');
   const sents = dec.split(/\n+/).flatMap((l) => sentences(l));
   const fw = sents.map((s) => fieldWords(s));
-  const scored = sents.map((s, i) => ({ s, i, cov: weightedCoverage(groups, (g) => groupMatch(g, fw[i])).cov }));
+  // words the title carries identify the item, not the sentence (as in factSentences)
+  const title = fieldWords(item.title);
+  const sentGroups = groups.map((g) => ({ ...g, idf: groupMatch(g, title) >= 0.8 ? g.idf * 0.35 : g.idf }));
+  const scored = sents.map((s, i) => ({ s, i, cov: weightedCoverage(sentGroups, (g) => groupMatch(g, fw[i])).cov }));
   const ranked = scored.filter((r) => r.cov > 0).sort((a, b) => b.cov - a.cov || a.i - b.i);
   const keep = new Set<number>();
   let len = 0;
