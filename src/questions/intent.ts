@@ -45,7 +45,7 @@ const CHAIR = /\b(?:formand|formanden|forperson|forpersonen|chair|chairman|chair
 const MINUTES_TAKER = /\b(?:referent|referenten|tog referat|skrev referat\w*|minutes taker|took the minutes|took minutes|wrote the minutes)\b/;
 const ROLE_WORDS = new Set('formand formanden forperson chair chairman chairperson chaired referent referenten'.split(' '));
 const AGENDA = /\b(?:dagsorden\w*|agenda\w*|hvilke punkter|hvilke sager|punkterne|items? (?:on|at|were)|what (?:was|is|were) (?:on|discussed)|what did they discuss|hvad (?:var|er|stod|star|kom) (?:der )?pa|hvad blev (?:der )?(?:behandlet|droftet|drøftet)|hvad handlede|what happened at|hvad skete der pa|topics?|emner)\b/;
-const DECISION = /\b(?:beslut\w*|vedtag\w*|vedtog|aftalt\w*|aftalte|godkend\w*|godkendt\w*|konklu\w*|udfald\w*|resultat\w*|tiltradt\w*|tiltradte|bakket op|opbakning|besluttede|tog stilling|stilling til|decid\w*|decision\w*|agree\w*|approv\w*|conclu\w*|outcome|resolv\w*|endorse\w*|rejected|afvist|afviste|hvad skete der med|what happened (?:to|with)|gik (?:det|den|forslaget|ønsket|onsket|punktet)? ?igennem|went through|was (?:it )?passed|hvad mente|hvad sagde|what did\b[^?]*\bsay|hvordan gik det med|what became of)\b/;
+const DECISION = /\b(?:beslut\w*|vedtag\w*|vedtog|aftalt\w*|aftalte|godkend\w*|godkendt\w*|konklu\w*|udfald\w*|resultat\w*|tiltradt\w*|tiltradte|bakket op|opbakning|besluttede|tog stilling|stilling til|decid\w*|decision\w*|agree(?:d|s)?|approv\w*|conclu\w*|outcome|resolv\w*|endorse\w*|rejected|afvist|afviste|hvad skete der med|what happened (?:to|with)|gik (?:det|den|forslaget|ønsket|onsket|punktet)? ?igennem|went through|was (?:it )?passed|hvad mente|hvad sagde|what did\b[^?]*\bsay|hvordan gik det med|what became of)\b/;
 const NEXT_ASK = /\b(?:hvornar|nar|when|hvilken dato|what date|hvilke|which|what|hvad|hvor|where|er der|is there|are there|kommende|upcoming|next|naste)\b/;
 
 /** The agenda itself: a topic word only when asked whether it was approved ("blev dagsordenen godkendt"). */
@@ -75,7 +75,7 @@ const INTENT_WORDS = new Set(
     'igen again der there ' +
     'kan du fortalle fortael fortaelle sig mig os info information oplysninger gerne vide know want ved ' +
     'egentlig mon nogensinde gang helt lige bare venligst please thanks tak hej hi hello ' +
-    'referaterne skriftligprocedure del delen'
+    'referaterne skriftligprocedure del delen ar long lange'
   ).split(/\s+/),
 );
 
