@@ -581,19 +581,45 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
   const dec = stripAttachments(item.decision ?? '');
   if (!dec) return '';
   if (dec.length <= maxChars) return dec.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ');
-  const sents = dec.split(/\n+/).flatMap((l) => sentences(l));
+  const lines = dec.split(/\n+/);
+  const sents = lines.flatMap((l) => sentences(l));
+  // a sub-heading: a whole short line without a full stop ("Mulighed for revision af takster to gange årligt")
+  const headings = new Set(lines.map((l) => l.trim()).filter((l) => l.length <= 140 && !/[.!?:]$/.test(l)));
   const fw = sents.map((s) => fieldWords(s));
   // words the title carries identify the item, not the sentence (as in factSentences)
   const title = fieldWords(item.title);
   const sentGroups = groups.map((g) => ({ ...g, idf: groupMatch(g, title) >= 0.8 ? g.idf * 0.35 : g.idf }));
   const scored = sents.map((s, i) => ({ s, i, cov: weightedCoverage(sentGroups, (g) => groupMatch(g, fw[i])).cov }));
-  const ranked = scored.filter((r) => r.cov > 0).sort((a, b) => b.cov - a.cov || a.i - b.i);
+  // a heading is read with what was said under it (up to the next heading)
+  const under = (i: number) => {
+    const body: string[] = [];
+    for (let k = i + 1; k < sents.length && body.length < 3 && !headings.has(sents[k].trim()); k++) body.push(sents[k]);
+    return body.join(' ');
+  };
+  const ranked = scored
+    .map((r) => (headings.has(r.s.trim()) ? { ...r, cov: weightedCoverage(sentGroups, (g) => groupMatch(g, fieldWords(`${r.s} ${under(r.i)}`))).cov } : r))
+    .filter((r) => r.cov > 0)
+    .sort((a, b) => b.cov - a.cov || a.i - b.i);
   const keep = new Set<number>();
   let len = 0;
-  for (const r of ranked.slice(0, 2)) {
+  const seen = new Set<string>();
+  for (const r of ranked) {
+    if (keep.size >= 2) break;
+    if (seen.has(r.s.trim())) continue;
+    seen.add(r.s.trim());
     if (keep.size && len + r.s.length > maxChars) break;
     keep.add(r.i);
     len += r.s.length;
+    if (headings.has(r.s.trim())) {
+      // a heading matched: what was said under it answers ("Referat:" labels skipped)
+      for (let k = r.i + 1, added = 0; k < sents.length && added < 2 && !headings.has(sents[k].trim()); k++) {
+        if (/^\p{L}+:$/u.test(sents[k].trim())) continue;
+        keep.add(k);
+        len += sents[k].length;
+        added++;
+      }
+      continue;
+    }
     // the outcome often follows in its own short sentence ("Forslaget blev ikke godkendt …"), as does what was
     // proposed instead ("I stedet ønskes …")
     const next = sents[r.i + 1];
@@ -602,12 +628,14 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
       len += next.length;
     }
   }
-  // sentences that record a decision in so many words belong in the quote
-  for (let i = 0; i < sents.length; i++) {
-    if (keep.has(i) || !/\b(?:blev det besluttet|besluttede|det blev aftalt|aftalte|enighed om|blev godkendt|godkendte|blev ikke godkendt|vedtog)\b/i.test(sents[i])) continue;
-    if (len + sents[i].length > maxChars * 1.3) break;
-    keep.add(i);
-    len += sents[i].length;
+  // sentences that record a decision in so many words belong in the quote, those nearest what was asked first
+  const recorded = scored
+    .filter((r) => !keep.has(r.i) && /\b(?:blev det besluttet|besluttede|det blev aftalt|aftalte|enighed om|blev godkendt|godkendte|blev ikke godkendt|vedtog)\b/i.test(r.s))
+    .sort((a, b) => Math.min(...[...keep].map((k) => Math.abs(k - a.i)), 99) - Math.min(...[...keep].map((k) => Math.abs(k - b.i)), 99) || a.i - b.i);
+  for (const r of recorded) {
+    if (len + r.s.length > maxChars * 1.3) continue;
+    keep.add(r.i);
+    len += r.s.length;
   }
   // an opening that introduces what follows ("DAS bemærkede følgende til oplægget:") stays
   if (sents[0]?.trim().endsWith(':')) keep.add(0);
