@@ -632,7 +632,10 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
   const recorded = scored
     .filter((r) => !keep.has(r.i) && /\b(?:blev det besluttet|besluttede|det blev aftalt|aftalte|enighed om|blev godkendt|godkendte|blev ikke godkendt|vedtog)\b/i.test(r.s))
     .sort((a, b) => Math.min(...[...keep].map((k) => Math.abs(k - a.i)), 99) - Math.min(...[...keep].map((k) => Math.abs(k - b.i)), 99) || a.i - b.i);
+  const picked = [...keep];
   for (const r of recorded) {
+    // (far from what matched, another part of the item decided something else)
+    if (picked.length && Math.min(...picked.map((k) => Math.abs(k - r.i))) > 6) continue;
     if (len + r.s.length > maxChars * 1.3) continue;
     keep.add(r.i);
     len += r.s.length;
