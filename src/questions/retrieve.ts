@@ -603,11 +603,13 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
   const keep = new Set<number>();
   let len = 0;
   const seen = new Set<string>();
+  let picks = 0;
   for (const r of ranked) {
-    if (keep.size >= 2) break;
+    if (picks >= 2) break;
     if (seen.has(r.s.trim())) continue;
     seen.add(r.s.trim());
     if (keep.size && len + r.s.length > maxChars) break;
+    picks++;
     keep.add(r.i);
     len += r.s.length;
     if (headings.has(r.s.trim())) {
