@@ -190,7 +190,8 @@ function fieldWords(text: string | null | undefined): FieldWords {
 
 function makeFieldWords(text: string | null | undefined): FieldWords {
   // a genitive is also its noun: "KDK's møde", "LSI's bestyrelse"
-  const realWords = tokenize(text ?? '').flatMap((w) => (/'s$/.test(w) ? [w, w.slice(0, -2)] : [w]));
+  const tokens = tokenize(text ?? '');
+  const realWords = text?.includes("'") ? tokens.flatMap((w) => (w.endsWith("'s") ? [w, w.slice(0, -2)] : [w])) : tokens;
   const words = realWords.map(skel);
   return {
     words,
@@ -597,7 +598,7 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
     return body.join(' ');
   };
   const ranked = scored
-    .map((r) => (headings.has(r.s.trim()) ? { ...r, cov: weightedCoverage(sentGroups, (g) => groupMatch(g, fieldWords(`${r.s} ${under(r.i)}`))).cov } : r))
+    .map((r) => (r.cov > 0 && headings.has(r.s.trim()) ? { ...r, cov: weightedCoverage(sentGroups, (g) => groupMatch(g, fieldWords(`${r.s} ${under(r.i)}`))).cov } : r))
     .filter((r) => r.cov > 0)
     .sort((a, b) => b.cov - a.cov || a.i - b.i);
   const keep = new Set<number>();
