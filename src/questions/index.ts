@@ -7,9 +7,9 @@ import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { isBodyName, understand, type Understood } from './intent';
 import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
-import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, namesPerson, REGIONS, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
+import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, namesPerson, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
-import { PLACE_TOKENS } from './place-names';
+import { PLACE_TOKENS, REGION_TOKENS } from './place-names';
 import { clip, sentences, skel, STOPWORDS, tokenize } from './text';
 
 export { Answer, AskInput, Source } from './schema';
@@ -616,7 +616,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (u.answerType === 'amount') {
     // "hvor meget steg taksten på Hjørring Krisecenter": the town named in the sentence or table row that states the
     // amount (and the rise), not only somewhere in the item (a region is often just where the forum is)
-    const places = groups.filter((g) => PLACE_TOKENS.has(g.token) && !REGIONS.has(g.token));
+    const places = groups.filter((g) => PLACE_TOKENS.has(g.token) && !REGION_TOKENS.has(g.token));
     const stating = sentences(text).filter((x) => statesAnswerType(u.answerType, x));
     if (places.length && stating.length && !stating.some((x) => places.every((p) => groupMatchText(p, x)) && (!rise || RISE_STATED.test(x)))) return false;
   }

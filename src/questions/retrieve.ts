@@ -1,7 +1,7 @@
 import type { Queryable } from '../store/db';
 import type { DateFilter } from './dates';
 import { stem, type TermGroup } from './lexicon';
-import { PLACE_TOKENS } from './place-names';
+import { PLACE_TOKENS, REGION_TOKENS } from './place-names';
 import { sentences, skel, tokenize } from './text';
 
 /**
@@ -467,9 +467,6 @@ function countable(text: string): string {
 /** A day or span of days before a month name: "3. oktober", "6-7 oktober", "16. – 17. november". */
 const DATE_SPAN = new RegExp(`\\b\\d{1,2}\\.?(?:\\s*[-–]\\s*\\d{1,2}\\.?)?\\s*${MONTH_WORDS.source.replace(/^\\b/, '')}`, 'giu');
 
-/** Regions and the country: places that say where a forum is rather than where something is. */
-export const REGIONS = new Set(['syddanmark', 'nordjylland', 'midtjylland', 'sjalland', 'hovedstaden', 'danmark', 'fyn', 'jylland']);
-
 /**
  * Whether a fact text states the kind of answer asked for (stricter than the cue scores above, which only rank):
  * a number for "hvor mange", an amount, a date, a place.
@@ -483,7 +480,7 @@ export function statesAnswerType(type: AnswerType, text: string): boolean {
     case 'place':
       // a town or municipality, a postal address, or a named venue ("på Comwell Kellers Park", "hos Region Nordjylland");
       // a region alone is where the forum is, not where something happens
-      return tokenize(text).some((t) => PLACE_TOKENS.has(skel(t)) && !REGIONS.has(skel(t))) || /\b\d{4}\s+\p{Lu}/u.test(text) || /\b(?:på|paa|hos|at)\s+\p{Lu}\p{Ll}+/u.test(text);
+      return tokenize(text).some((t) => PLACE_TOKENS.has(skel(t)) && !REGION_TOKENS.has(skel(t))) || /\b\d{4}\s+\p{Lu}/u.test(text) || /\b(?:på|paa|hos|at)\s+\p{Lu}\p{Ll}+/u.test(text);
     case 'date':
       // (or a duration, for "hvor længe": "6 måneder", "to år")
       return MONTH_WORDS.test(text) || DAY_MONTH_OR_TIME.test(text) || /\b(?:sept|primo|medio|ultimo|forår|efterår|sommer|vinter|uge|kvartal|halvår)\b|\b(?:19|20)\d\d\b|\b(?:\d+|et|en|to|tre|fire|fem|seks)\s+(?:måneder|måneders|uger|ugers|års|dage|dages)\b/i.test(text);
