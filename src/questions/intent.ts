@@ -158,9 +158,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const folded = rewritePhrases(foldText(norm));
   // keep "?" out; tokens joined by spaces
   const time = resolveTime(folded, opts.now);
-  // (also as the phrases rewrote it: "the social directors forum" → socialdirektørforum)
-  const found = findForums(opts.forums, question);
-  const { forums, words: forumWords } = found.forums.length ? found : findForums(opts.forums, folded);
+  const { forums, words: forumWords } = findForums(opts.forums, question);
   // the words naming a forum found, also as the phrases rewrote them ("social directors forum" → socialdirektorforum)
   const fw = new Set([...forumWords, ...forums.flatMap((f) => tokenize(`${f.name} ${f.shortNames.join(' ')}`).map(skel).filter((w) => w.length >= 6 || f.shortNames.some((n) => skel(n.toLowerCase()) === w)))]);
   const rest = time.rest;
