@@ -672,7 +672,7 @@ function entitiesStated(u: Understood, groups: TermGroup[], text: string): boole
 function dontKnow(ctx: Ctx, intent: AnswerIntent, why: string, scored: Scored[]): Answer {
   const { lang } = ctx;
   const t = scored[0];
-  log.debug({ why, question: ctx.u.question, top: t && `${t.item.meeting_date} #${t.item.number}`, coverage: t?.coverage, passage: t?.passageCoverage, missing: t?.missing }, "questions: don't know");
+  if (log.isLevelEnabled('debug')) log.debug({ why, question: ctx.u.question, top: t && `${t.item.meeting_date} #${t.item.number}`, coverage: t?.coverage, passage: t?.passageCoverage, missing: t?.missing }, "questions: don't know");
   const near = scored.filter((s) => s.coverage >= 0.34).slice(0, 3);
   let text: string = T.dontKnow[lang];
   if (near.length) text += `\n${T.nearest[lang]}\n${near.map((s) => `• ${s.item.forum}, ${fmtDate(s.item.meeting_date, lang)}, ${T.item[lang]} ${s.item.number}: ${s.item.title}`).join('\n')}`;

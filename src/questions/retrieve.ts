@@ -629,13 +629,13 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
     }
   }
   // sentences that record a decision in so many words belong in the quote, those nearest what was asked first
-  const recorded = scored
-    .filter((r) => !keep.has(r.i) && /\b(?:blev det besluttet|besluttede|det blev aftalt|aftalte|enighed om|blev godkendt|godkendte|blev ikke godkendt|vedtog)\b/i.test(r.s))
-    .sort((a, b) => Math.min(...[...keep].map((k) => Math.abs(k - a.i)), 99) - Math.min(...[...keep].map((k) => Math.abs(k - b.i)), 99) || a.i - b.i);
+  // (far from what matched, another part of the item decided something else)
   const picked = [...keep];
+  const distance = (i: number) => Math.min(...picked.map((k) => Math.abs(k - i)), 99);
+  const recorded = scored
+    .filter((r) => !keep.has(r.i) && (!picked.length || distance(r.i) <= 6) && /\b(?:blev det besluttet|besluttede|det blev aftalt|aftalte|enighed om|blev godkendt|godkendte|blev ikke godkendt|vedtog)\b/i.test(r.s))
+    .sort((a, b) => distance(a.i) - distance(b.i) || a.i - b.i);
   for (const r of recorded) {
-    // (far from what matched, another part of the item decided something else)
-    if (picked.length && Math.min(...picked.map((k) => Math.abs(k - r.i))) > 6) continue;
     if (len + r.s.length > maxChars * 1.3) continue;
     keep.add(r.i);
     len += r.s.length;
