@@ -22,16 +22,20 @@ export function fmtDate(date: string | null | undefined, lang: Lang, weekday = f
 export function fmtTime(local: string | null | undefined, lang: Lang): string | null {
   const m = local ? /T(\d{2}):(\d{2})/.exec(local) : null;
   if (!m) return null;
-  const h = Number(m[1]);
-  return lang === 'da' ? `${h}.${m[2]}` : `${h}:${m[2]}`;
+  return lang === 'da' ? `${Number(m[1])}.${m[2]}` : `${m[1]}:${m[2]}`;
 }
 
+/**
+ * "kl. 9.00-12.00"; in English "09:00-12:00 (9.00-12.00)": the English form, then the Danish one the minutes
+ * usually write, so the time can be found in them either way.
+ */
 export function fmtTimeRange(start: string | null, end: string | null, lang: Lang): string | null {
+  const da = (x: string | null) => fmtTime(x, 'da');
   const a = fmtTime(start, lang);
   if (!a) return null;
   const b = fmtTime(end, lang);
   if (lang === 'da') return b ? `kl. ${a}-${b}` : `kl. ${a}`;
-  return b ? `${a}-${b}` : `at ${a}`;
+  return b ? `${a}-${b} (${da(start)}-${da(end)})` : `at ${a} (${da(start)})`;
 }
 
 const OUTCOME: Record<string, [string, string]> = {

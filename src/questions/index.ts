@@ -606,7 +606,12 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  */
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
+/** Words that count people, whatever the minutes call them. */
+const PEOPLE_WORDS = /^(?:medlem\w*|deltager\w*|personer|repr\w*sentant\w*|borgere|folk|people|persons|members?|participants?|attendees?|representatives?)$/;
+const PEOPLE_AFTER = /^\s*(?:\S+ )?(?:medlem\w*|deltager\w*|personer|repr\w*sentant\w*|borgere)\b/;
+
 function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string): boolean {
+  if (log.isLevelEnabled('trace')) log.trace({ text, context: context.slice(0, 800) }, 'questions: fact sentences');
   const { u } = ctx;
   // "hvor meget steg taksten på Hobro": a table row of Hobro's rate does not say it rose
   const rise = /\b(?:steg|stiger|stige|stigning\w*|forhoj\w*|increase\w*|raise\w*|rise|rose|go(?:es)? up|went up)\b/.test(u.folded);
@@ -633,14 +638,18 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     if (role && body && !sentences(text).some((x) => groupMatchText(role, x) && groupMatchText(body, x))) return false;
   }
   if (u.answerType === 'count') {
-    const m = /\b(?:hvor mange|how many|antal(?:let)? (?:af )?|number of)\s+(\S+)/.exec(u.folded);
+    // the counted thing: up to three words after "hvor mange" ("hvor mange gravide kvinder": "0 kvinder" counts it)
+    const m = /\b(?:hvor mange|how many|antal(?:let)? (?:af )?|number of)\s+(\S+)(?:\s+(\S+))?(?:\s+(\S+))?/.exec(u.folded);
     // ("hvor mange gange om året": any number of times)
-    const noun = m && !/^(?:gange?|times)$/.test(m[1]) ? groups.find((g) => g.token === m[1] && !g.numeric) : null;
-    if (noun) {
+    const nouns = m && !/^(?:gange?|times)$/.test(m[1]) ? m.slice(1).flatMap((w) => groups.filter((g) => g.token === w && !g.numeric)) : [];
+    if (nouns.length) {
+      // people counted are people whatever they are called: "medlemmer" of a panel are its "10 deltagere"
+      const people = nouns.some((g) => PEOPLE_WORDS.test(g.token));
       const near = [...text.matchAll(/(?<![\d.,])(\d+(?:[.,]\d+)*)(?![\d.,])/g)].some((n) => {
         if (/^(?:19|20)\d\d$/.test(n[1])) return false;
         const around = text.slice(Math.max(0, (n.index ?? 0) - 60), (n.index ?? 0) + n[0].length + 60);
-        return groupMatchText(noun, around);
+        const after = tokenize(text.slice((n.index ?? 0) + n[0].length, (n.index ?? 0) + n[0].length + 30)).map(skel).join(' ');
+        return nouns.some((g) => groupMatchText(g, around)) || (people && PEOPLE_AFTER.test(after));
       });
       if (!near) return false;
     }

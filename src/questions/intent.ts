@@ -37,9 +37,11 @@ export interface Understood {
 // Patterns run on folded text (skel): æ→a, ø→o, å→a, aa→a, ae→a, oe→o.
 const HELP = /^(?:hjalp|hjelp|hjalpe|help|hj?lp|hj[ae]lp|halp|hjaelp|hvad kan du(?: svare pa| hjalpe med)?|what can you do|how do i use (?:you|this)|kommandoer|commands|vejledning|guide|eksempler|examples|\?+|hej|hello|hi|hey|goddag|godmorgen|start|menu)[\s?!.]*$/;
 
+/** "who came from Odense", "hvem mødte op": attendance, when nothing else is asked ("hvem kom fra Socialstyrelsen og fortalte om …" is not). */
+const CAME = /\b(?:who (?:came|turned up|showed up)|(?:came|turned up|showed up) (?:from|for)|hvem (?:kom|modte)|modte op)\b/;
 const ABSENT = /\b(?:afbud|afbudt|fravar\w*|forhindr\w*|meldt fra|meldte fra|udeblev|absent\w*|absence|apolog\w*|regrets|missing|not present|not attend\w*|did not come|didn t attend|couldn t attend|ikke (?:med|til stede|deltog|deltage|var med|kom)|manglede|hvem var vak|var ikke)\b/;
 const PARTICIPANTS = /\b(?:deltog|deltagere|deltagerne|deltagerlist\w*|deltagerkreds\w*|hvem deltager|hvem deltage|til stede|tilstede|fremmodt\w*|attend\w*|attendees|participant\w*|present at|who was at|who were at|who was there|hvem var med|var (?:du|han|hun|de|vi|nogen|nogle|alle) med|hvem var (?:pa|til|med|der)|hvem sad|hvem var til stede|medlemmer til stede|(?:was|were) (?:anyone|anybody|someone|somebody|there anyone) (?:from|representing)|var der nogen fra|deltog (?:der )?nogen fra|(?:var|blev) \w+(?: \w+)? reprasenteret|reprasenteret (?:pa|ved|til) (?:mode\w*|motet)|represented at|who represented\b[^?]*\b(?:at|on) (?:the )?(?:meeting|\d)|hvem reprasenterede\b[^?]*\b(?:pa|ved|til) (?:mode\w*|motet))\b/;
-const PLACE = /\b(?:modested\w*|motested|lokation\w*|lokale|adressen?|venue|where (?:was|is|will|did|does|do)\b[^?]*\b(?:meeting|held|take place|meet)|where\b[^?]*\bheld|location of|hvor (?:blev|var|holdtes|holdes|afholdtes|afholdes|foregik|foregar|er|skal|bliver|ligger|moder|modes|modtes|motes)\b[^?]*\b(?:mode\w*|motet|forum\w*|sdf|das|styregrupp\w*|kreds\w*|holdt|afholdt)|hvor (?:holdt|afholdt|modtes|motes|modes|moder)|hvilket sted|hvor (?:var|er) (?:vi|de)|hvor henne|hvordan (?:blev|var|er|bliver)\b[^?]*\b(?:afholdt|holdt|gennemfort|afviklet)|fysisk\w* mode\w*|(?:holdt|afholdt|modtes|motes|modes) fysisk\w*|fysisk eller|physical\w* meeting|held (?:physically|in person|online)|in person|how was\b[^?]*\bmeeting\b[^?]*\b(?:held|conducted|run))\b/;
+const PLACE = /\b(?:hvor og (?:hvem|hvornar|nar|hvad)|(?:hvornar|nar|hvem|hvad) og hvor|where and (?:who|when|what)|(?:who|when|what) and where|modested\w*|motested|lokation\w*|lokale|adressen?|venue|where (?:was|is|will|did|does|do)\b[^?]*\b(?:meeting|held|take place|meet)|where\b[^?]*\bheld|location of|hvor (?:blev|var|holdtes|holdes|afholdtes|afholdes|foregik|foregar|er|skal|bliver|ligger|moder|modes|modtes|motes)\b[^?]*\b(?:mode\w*|motet|forum\w*|sdf|das|styregrupp\w*|kreds\w*|holdt|afholdt)|hvor (?:holdt|afholdt|modtes|motes|modes|moder)|hvilket sted|hvor (?:var|er) (?:vi|de)|hvor henne|hvordan (?:blev|var|er|bliver)\b[^?]*\b(?:afholdt|holdt|gennemfort|afviklet)|fysisk\w* mode\w*|(?:holdt|afholdt|modtes|motes|modes) fysisk\w*|fysisk eller|physical\w* meeting|held (?:physically|in person|online)|in person|how was\b[^?]*\bmeeting\b[^?]*\b(?:held|conducted|run))\b/;
 const TIME = /\b(?:hvad tid|hvilket tidspunkt|klokken|hvornar pa dagen|starttidspunkt\w*|sluttidspunkt\w*|tidspunkt\w*|what time|how long|hvornar (?:var|er|blev|bliver|holdtes|afholdes|afholdtes|holdes|starter|startede|begynder|begyndte|slutter|sluttede|sluttet|foregik|lå|la)\b[^?]*\b(?:mode\w*|motet)\b|when (?:was|is|did|does|will)\b[^?]*\bmeeting|when did\b[^?]*\b(?:meet|start|end)|which date|what date|hvilken dato|hvilken dag|dato for (?:mode\w*|sidste|naste))/;
 const CHAIR = /\b(?:formand|formanden|forperson|forpersonen|chair|chairman|chairperson|chairwoman|chaired|modeleder|modelederen|ledede modet|ledte modet|mødeleder)\b/;
 const MINUTES_TAKER = /\b(?:referent|referenten|tog referat|skrev referat\w*|minutes taker|took the minutes|took minutes|wrote the minutes)\b/;
@@ -86,7 +88,7 @@ const PLACE_KINDS = new Set('hotel hotellet hotelet by byen sted stedet adresse 
 const MEETING_WORD = /\b(?:mode|modet|moder|moderne|modes|modets|motet|meeting|meetings|meet|met|modtes|motes|modested\w*|motested\w*)\b/;
 
 /** Verbs of holding a meeting: not topic words for questions about a meeting, but they are for facts ("hvor afholdes døgnseminaret"). */
-const MEETING_VERBS = new Set('held hold holds holde holder holdt afholdt afholder afholde afholdes holdes afholdtes foregik foregar'.split(' '));
+const MEETING_VERBS = new Set('held hold holds holde holder holdt afholdt afholder afholde afholdes holdes afholdtes foregik foregar samlet samledes samles samlede forsamlet gathered convened'.split(' '));
 const MEETING_NOUNS = new Set('mode moder modet moderne meeting meetings'.split(' '));
 
 /** A body that is not a forum of ours ("dialogforum", "arbejdsgruppen"): its next meeting is stated in the items, if anywhere. */
@@ -189,6 +191,9 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
 
   // "hvem sad for Syddanmark i koordinationsforum": members of another body, stated in the items
   if (topic.some(isBodyName) && !/\b(?:mode\w*|motet|meeting)\b/.test(folded)) for (const f of ['participants', 'absent'] as const) if (facets.includes(f)) facets.splice(facets.indexOf(f), 1);
+  const came = CAME.exec(folded);
+  const cameWords = new Set(came ? came[0].split(' ') : []);
+  if (came && !facets.includes('participants') && topic.every((t) => cameWords.has(t) || PLACE_TOKENS.has(t) || isWeak(t) || fw.has(t) || /^(?:kommune|kommunen|municipality|early|late|primo|medio|ultimo|start|beginning|end|mid)$/.test(t))) facets.push('participants');
   // a region or town names where the forum is ("the North Jutland DAS"), not a thing
   const things = topic.filter((t) => !/^\d/.test(t) && !PLACE_TOKENS.has(t));
   const thingAsked =

@@ -565,7 +565,8 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
   for (const c of chosen) {
     // a table row: put its header line first
     if (c.s.header && !parts.includes(`${c.s.header}:`)) parts.push(`${c.s.header}:`);
-    parts.push(c.s.text);
+    // (the same sentence stored twice in the item is quoted once)
+    if (!parts.includes(c.s.text)) parts.push(c.s.text);
   }
   const near = new Set(chosen.flatMap((c) => [-4, -3, -2, -1, 0, 1, 2].map((d) => c.s.index + d)));
   const context = sents.filter((x) => near.has(x.index)).map((x) => x.text).join(' ');
