@@ -10,7 +10,7 @@ import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore,
 import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, namesPerson, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
 import { PLACE_TOKENS, REGION_TOKENS } from './place-names';
-import { clip, sentences, skel, STOPWORDS, tokenize } from './text';
+import { clip, foldText, sentences, skel, STOPWORDS, tokenize } from './text';
 
 export { Answer, AskInput, Source } from './schema';
 export { understand } from './intent';
@@ -334,7 +334,10 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
       } else lines.push(lang === 'da' ? 'Deltagerne står ikke i referatet.' : 'The minutes do not list the participants.');
     } else if (f === 'chair' || f === 'minutes_taker') {
       const list = f === 'chair' ? chairs : takers;
-      if (list.length) {
+      // "hvem afløste Henrik Aarup-Kristensen som formand": the one the question names is not the answer
+      const asked = foldText(u.question);
+      if (list.length && list.every((p) => asked.includes(foldText(p.name)))) lines.push(lang === 'da' ? `Referatet nævner kun ${list.map(who).join(', ')} som ${f === 'chair' ? 'formand' : 'referent'}.` : `The minutes name only ${list.map(who).join(', ')} as ${f === 'chair' ? 'chair' : 'minutes taker'}.`);
+      else if (list.length) {
         answeredAny = true;
         const label = f === 'chair' ? (lang === 'da' ? 'Formand' : 'Chair') : lang === 'da' ? 'Referent' : 'Minutes taken by';
         const l = `${label}: ${list.map(who).join(', ')}`;
@@ -502,10 +505,11 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     const role = u.answerType === 'person' ? groups.find((g) => ROLE_WORDS.has(g.token)) : undefined;
     const bonus = upcoming || role ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) : undefined;
     let fact = factSentences(groups, it, u.answerType, 2, bonus);
-    if (u.answerType === 'date' && fact.text && !statesAnswerType('date', fact.text)) {
-      // "fra hvilken dato …": the best-matching sentences state no date; the best one that does, if it matches well
-      const dated = factSentences(groups, it, 'date', 2, (x) => (bonus ? bonus(x) : 0) + (statesAnswerType('date', x) ? 0.5 : 0));
-      if (dated.coverage >= 0.5 && statesAnswerType('date', dated.text)) fact = dated;
+    if ((u.answerType === 'date' || u.answerType === 'amount') && fact.text && !statesAnswerType(u.answerType, fact.text)) {
+      // "fra hvilken dato …", "hvor mange penge skal sekretariatet spare": the best-matching sentences state no date or
+      // amount; the best one that does, if it matches well
+      const typed = factSentences(groups, it, u.answerType, 2, (x) => (bonus ? bonus(x) : 0) + (statesAnswerType(u.answerType, x) ? 0.5 : 0));
+      if (typed.coverage >= (u.answerType === 'date' ? 0.5 : 0.6) && statesAnswerType(u.answerType, typed.text)) fact = typed;
     }
     if (!fact.text || fact.coverage < 0.35) {
       const quote = it.decision ? decisionQuote(groups, it) : '';

@@ -42,7 +42,7 @@ const CAME = /\b(?:who (?:came|turned up|showed up)|(?:came|turned up|showed up)
 const ABSENT = /\b(?:afbud|afbudt|fravar\w*|forhindr\w*|meldt fra|meldte fra|udeblev|absent\w*|absence|apolog\w*|regrets|missing|not present|not attend\w*|did not come|didn t attend|couldn t attend|ikke (?:med|til stede|deltog|deltage|var med|kom)|manglede|hvem var vak|var ikke)\b/;
 const PARTICIPANTS = /\b(?:deltog|deltagere|deltagerne|deltagerlist\w*|deltagerkreds\w*|hvem deltager|hvem deltage|til stede|tilstede|fremmodt\w*|attend\w*|attendees|participant\w*|present at|who was at|who were at|who was there|hvem var med|var (?:du|han|hun|de|vi|nogen|nogle|alle) med|hvem var (?:pa|til|med|der)|hvem sad|hvem var til stede|medlemmer til stede|(?:was|were) (?:anyone|anybody|someone|somebody|there anyone) (?:from|representing)|var der nogen fra|deltog (?:der )?nogen fra|(?:var|blev) \w+(?: \w+)? reprasenteret|reprasenteret (?:pa|ved|til) (?:mode\w*|motet)|represented at|who represented\b[^?]*\b(?:at|on) (?:the )?(?:meeting|\d)|hvem reprasenterede\b[^?]*\b(?:pa|ved|til) (?:mode\w*|motet))\b/;
 const PLACE = /\b(?:hvor og (?:hvem|hvornar|nar|hvad)|(?:hvornar|nar|hvem|hvad) og hvor|where and (?:who|when|what)|(?:who|when|what) and where|modested\w*|motested|lokation\w*|lokale|adressen?|venue|where (?:was|is|will|did|does|do)\b[^?]*\b(?:meeting|held|take place|meet)|where\b[^?]*\bheld|location of|hvor (?:blev|var|holdtes|holdes|afholdtes|afholdes|foregik|foregar|er|skal|bliver|ligger|moder|modes|modtes|motes)\b[^?]*\b(?:mode\w*|motet|forum\w*|sdf|das|styregrupp\w*|kreds\w*|holdt|afholdt)|hvor (?:holdt|afholdt|modtes|motes|modes|moder)|hvilket sted|hvor (?:var|er) (?:vi|de)|hvor henne|hvordan (?:blev|var|er|bliver)\b[^?]*\b(?:afholdt|holdt|gennemfort|afviklet)|fysisk\w* mode\w*|(?:holdt|afholdt|modtes|motes|modes) fysisk\w*|fysisk eller|physical\w* meeting|held (?:physically|in person|online)|in person|how was\b[^?]*\bmeeting\b[^?]*\b(?:held|conducted|run))\b/;
-const TIME = /\b(?:hvad tid|hvilket tidspunkt|klokken|hvornar pa dagen|starttidspunkt\w*|sluttidspunkt\w*|tidspunkt\w*|what time|how long|hvornar (?:var|er|blev|bliver|holdtes|afholdes|afholdtes|holdes|starter|startede|begynder|begyndte|slutter|sluttede|sluttet|foregik|lå|la)\b[^?]*\b(?:mode\w*|motet)\b|when (?:was|is|did|does|will)\b[^?]*\bmeeting|when did\b[^?]*\b(?:meet|start|end)|which date|what date|hvilken dato|hvilken dag|dato for (?:mode\w*|sidste|naste))/;
+const TIME = /\b(?:hvad tid|(?:what|which) hours|hours of|(?:start|begin)\w* and (?:end|finish)\w*|startede og sluttede|starter og slutter|hvilket tidspunkt|klokken|hvornar pa dagen|starttidspunkt\w*|sluttidspunkt\w*|tidspunkt\w*|what time|how long|hvornar (?:var|er|blev|bliver|holdtes|afholdes|afholdtes|holdes|starter|startede|begynder|begyndte|slutter|sluttede|sluttet|foregik|lå|la)\b[^?]*\b(?:mode\w*|motet)\b|when (?:was|is|did|does|will)\b[^?]*\bmeeting|when did\b[^?]*\b(?:meet|start|end)|which date|what date|hvilken dato|hvilken dag|dato for (?:mode\w*|sidste|naste))/;
 const CHAIR = /\b(?:formand|formanden|forperson|forpersonen|chair|chairman|chairperson|chairwoman|chaired|modeleder|modelederen|ledede modet|ledte modet|mødeleder)\b/;
 const MINUTES_TAKER = /\b(?:referent|referenten|tog referat|skrev referat\w*|minutes taker|took the minutes|took minutes|wrote the minutes)\b/;
 const ROLE_WORDS = new Set('formand formanden forperson chair chairman chairperson chaired referent referenten'.split(' '));
@@ -68,7 +68,7 @@ const INTENT_WORDS = new Set(
     'konkluderet konklusion konklusionen udfald udfaldet resultat resultatet tiltradt tiltradte opbakning bakket stilling tog ' +
     'decide decided decides decision decisions agreed agree approved approve approval concluded conclusion outcome resolved endorsed rejected happened became ' +
     'afbud fravar fravarende forhindret udeblev absent absence apologies apology regrets missing deltog deltagere deltagerne deltager deltage attended attend attendees participants participant present ' +
-    'sted modested lokation lokale adresse venue location where hvor tid tidspunkt klokken time date dato dag day ' +
+    'sted modested lokation lokale adresse venue location where hvor tid tidspunkt klokken time date dato dag day hours hour ' +
     'punkter punkterne punkt punktet item items emner topics topic ' +
     'naste kommende next upcoming sidste seneste forrige last latest previous recent foregaende ' +
     'hvornar nar when hvilke hvilken hvilket which what who whom how hvem hvad ' +
@@ -108,8 +108,9 @@ function answerTypeOf(f: string): AnswerType {
   if (/^(?:blev|er|var|har|skal|kan|fik|gik|did|was|were|is|are|has|have|will|does|do)\b/.test(f) && !/\b(?:hvem|hvad|hvor|hvornar|hvilke|hvilken|hvilket|hvorfor|who|what|where|when|which|why|how)\b/.test(f)) return 'yesno';
   // "hvilke to kommuner skal redegøre for prisen": places, whatever else the question names
   if (/\b(?:hvilke|which|i hvilke|in which)\s+(?:\w+\s+)?(?:kommuner\w*|byer\w*|municipalit\w*|towns?|cities)\b/.test(f)) return 'place';
-  if (/\b(?:hvor mange|hvor stor(?:t|e)? (?:antal|del)|antal(?:let)?|how many|number of|count)\b/.test(f)) return 'count';
-  if (/\b(?:hvor meget|hvad koster|koster|kostede|how much|cost\w*|price\w*|rates?|fees?|amount|percent\w*|\w*procent\w*|pct|deficits?|surplus\w*|budgets?|savings?|expenditures?|spending|revenues?|mio|dkk|millions?|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
+  // ("hvor mange penge" is an amount)
+  if (/\b(?:hvor mange(?! (?:penge|kroner|kr|mio|millioner|mia|procent))|hvor stor(?:t|e)? (?:antal|del)|antal(?:let)?|how many(?! (?:kroner|dkk|millions?|percent))|number of|count)\b/.test(f)) return 'count';
+  if (/\b(?:hvor meget|hvor mange (?:penge|kroner|kr|mio|millioner|mia)|how much money|hvad koster|koster|kostede|how much|cost\w*|price\w*|rates?|fees?|amount|percent\w*|\w*procent\w*|pct|deficits?|surplus\w*|budgets?|savings?|expenditures?|spending|revenues?|mio|dkk|millions?|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
   // "når"/"when" asks for a date at the start ("når er mødet", "since when"), not as a conjunction ("hvem kan man kontakte, når …")
   if (/\b(?:hvornar|hvilken dato|hvilken dag|hvilket ar|what date|which date|dato|date|fra hvornar|since when|until when|hvor lange|how long)\b|(?:^|\b(?:fra|til|indtil|since|until|by) )(?:nar|when)\b/.test(f)) return 'date';
   if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
@@ -151,8 +152,15 @@ export function findForums(forums: readonly Forum[], question: string): { forums
   return { forums: [...found.values()], words };
 }
 
+/** "2021-22" is 2021-2022; "socialaftale 18-20" is 2018-2020 (after a word of plans and periods only: "kl. 18-20" is a time). */
+export function expandYearRanges(s: string): string {
+  return s
+    .replace(/\b((?:19|20)\d\d)\s?[-/]\s?(\d\d)\b(?![-/.]\d)/g, (m, a: string, b: string) => (Number(b) > Number(a.slice(2)) ? `${a}-${a.slice(0, 2)}${b}` : m))
+    .replace(/\b(\p{L}*(?:aftale|strategi|periode|plan|budget|handleplan|rammeaftale)\p{L}*)\s+(\d\d)\s?[-/]\s?(\d\d)\b(?![-/.]\d)/gu, (m, w: string, a: string, b: string) => (Number(b) > Number(a) && Number(a) >= 5 && Number(b) - Number(a) <= 6 ? `${w} 20${a}-20${b}` : m));
+}
+
 export function understand(question: string, opts: { now?: Date | string; lang?: 'da' | 'en'; locale?: string; forums: readonly Forum[] }): Understood {
-  const norm = normalize(question).slice(0, 2000);
+  const norm = expandYearRanges(normalize(question).slice(0, 2000));
   const detected = detectLanguage(norm);
   const lang: 'da' | 'en' = opts.lang ?? detected ?? (opts.locale && /^en\b/i.test(opts.locale) ? 'en' : 'da');
   const rawTokens = tokenize(norm);
@@ -229,6 +237,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const holding = (t: string) =>
     (MEETING_VERBS.has(t) || (answerType === 'place' && PLACE_KINDS.has(t))) && (answerType === 'date' || answerType === 'place') && factTopic.some((x) => !MEETING_VERBS.has(x) && !MEETING_NOUNS.has(x) && !PLACE_KINDS.has(x));
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear) && !holding(t));
+  // "hvor mange penge", "how much money": the kind of answer, not a topic word
+  if (answerType === 'amount') topic = topic.filter((t) => t !== 'penge' && t !== 'money');
   // "what cases were up for decision on the agenda of 25 May": the decisions of that meeting
   if (intent === 'decision' && hasAgenda && topic.every((t) => AGENDA_WORDS.has(t) || isWeak(t) || GEO_WORDS.has(t) || PLACE_TOKENS.has(t))) topic = [];
   const past = hasDecision || /\b(?:blev|var|droftet|droftede|behandlet|behandlede|skete|sket|var der|kom der ud|kom ud af|hvordan gik|viste|did|was|were|happened|discussed|came out|come of|showed|show)\b/.test(folded);

@@ -540,6 +540,10 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
   // the sentence after the best one often completes it ("… åbne et nyt tilbud." "Der er tale om Den Blå Ambassade …")
   const after = scored[top.s.index + 1];
   if (after && !chosen.includes(after) && after.s.field === top.s.field && !after.s.header && top.s.text.length + after.s.text.length <= 420 && !top.s.text.trim().endsWith(':')) chosen.push(after);
+  // a heading that matched ("Fokusområde 3") is followed by what is said under it: two sentences of it
+  const heading = top.s.text.length <= 40 && !/[.:!?]$/.test(top.s.text.trim()) && !top.s.header;
+  const next = scored[top.s.index + 2];
+  if (heading && chosen.includes(after) && next && !chosen.includes(next) && next.s.field === top.s.field && !next.s.header && after.s.text.length + next.s.text.length <= 480) chosen.push(next);
   // and the one before it in the same paragraph often names the subject ("Centerleder X har været medlem. X stopper …")
   const before = scored[top.s.index - 1];
   const length = chosen.reduce((a, c) => a + c.s.text.length, 0);
