@@ -5,7 +5,7 @@ import type { Forum } from '../store/forums';
 import { resolveTime, toLocal, type DateFilter } from './dates';
 import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { isBodyName, understand, type Understood } from './intent';
-import { ensureLexicon, resolveTerms, type TermGroup } from './lexicon';
+import { ensureLexicon, isWeak, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
 import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, namesPerson, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
@@ -455,6 +455,8 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   const conf = (s: Scored) => 0.6 * s.coverage + 0.4 * s.passageCoverage;
   if (top && log.isLevelEnabled('debug')) log.debug({ question: u.question, coverage: top.coverage, passage: top.passageCoverage, title: top.titleCoverage, score: top.score, second: scored[1]?.score ?? 0, missing: top.missing, groups: r.groups.map((g) => [g.token, g.idf, g.alts.length]) }, 'questions: top item');
   if (!isConfident(top, intent)) return dontKnow(ctx, intent, 'weak match', scored);
+  // only fillers left to search with ("is there a date set … after …"): nothing says what the item is about
+  if (r.groups.every((g) => isWeak(g.token) || g.idf < 0.1)) return dontKnow(ctx, intent, 'no topic words', scored);
   // a year the question names is the meeting's year or stated in the item ("taksten i 2022" is not the 2020 rate)
   const year = u.time.filter?.soft ? u.time.filter.text : null;
   if (year && !top.item.meeting_date?.startsWith(year) && top.missing.includes(year)) return dontKnow(ctx, intent, 'year not stated', scored);
