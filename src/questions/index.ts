@@ -653,6 +653,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
       const people = nouns.some((g) => PEOPLE_WORDS.test(g.token));
       const near = [...text.matchAll(/(?<![\d.,])(\d+(?:[.,]\d+)*)(?![\d.,])/g)].some((n) => {
         if (/^(?:19|20)\d\d$/.test(n[1])) return false;
+        // "25.000 kr. per medarbejder" is an amount, not a count of employees
+        if (/^\s*(?:kr\b|kroner|dkk|mio|mia|%|procent|pct)/i.test(text.slice((n.index ?? 0) + n[0].length, (n.index ?? 0) + n[0].length + 10))) return false;
         const around = text.slice(Math.max(0, (n.index ?? 0) - 60), (n.index ?? 0) + n[0].length + 60);
         const after = tokenize(text.slice((n.index ?? 0) + n[0].length, (n.index ?? 0) + n[0].length + 30)).map(skel).join(' ');
         return nouns.some((g) => groupMatchText(g, around)) || (people && PEOPLE_AFTER.test(after));
