@@ -90,6 +90,8 @@ export function resolveTime(folded: string, nowIn?: Date | string): TimeRef {
   take(/\b(\d{4})-(\d{1,2})-(\d{1,2})\b/, (m) => dayFilter(+m[1], +m[2], +m[3], m[0]));
   // 3/10-2014, 3.10.2014, 03-10-2014, 3/10/14
   take(/\b(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\b/, (m) => dayFilter(fullYear(m[3]), +m[2], +m[1], m[0]));
+  // 3/10 2014, 3.10 2014 (a space before the year)
+  take(/\b(\d{1,2})[/.](\d{1,2}) (\d{4})\b/, (m) => (+m[2] >= 1 && +m[2] <= 12 ? dayFilter(+m[3], +m[2], +m[1], m[0]) : null));
   // 3. oktober 2014, 15 aug 2016, 15th of august 2016, d. 3. okt. 2014
   take(new RegExp(`\\b(?:den |d\\. ?)?(\\d{1,2})(?:\\.|st|nd|rd|th)? ?(?:of )?(${MONTH_RE})\\.?,?(?: (\\d{4}))?\\b`), (m) =>
     m[3] ? dayFilter(+m[3], MONTHS[m[2]], +m[1], m[0]) : { month: MONTHS[m[2]], day: +m[1], precision: 'day', soft: false, text: m[0] },

@@ -637,7 +637,12 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     // "hvad hedder borgmesteren", "hvem er formand", "names please": a person's name, not just "borgmesteren i Middelfart"
     if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people)\b/.test(u.folded)) && !namesPerson(text)) return false;
     // (and the role's holder is named beside the role: "borgmesteren i Middelfart er formand for KKR" names no one)
-    if (role && !sentences(text).some((x) => groupMatchText(role, x) && namesPerson(x))) return false;
+    // ("Formand for arbejdsgruppen, Tommy Neesgaard" names the chair of another body than the one asked about)
+    const ofOther = (x: string) => [...x.matchAll(/\b(?:formand|formanden|forperson|leder|lederen|chef|direktør|koordinator)\s+(?:for|i|af)\s+(?:den |det )?(\p{L}+)/giu)].some((m) => {
+      const body = skel(m[1].toLowerCase());
+      return !groups.some((g) => g.token === body || groupMatchText(g, m[1])) && !ctx.forums.some((f) => tokenize(`${f.name} ${f.shortNames.join(' ')}`).map(skel).includes(body));
+    });
+    if (role && !sentences(text).some((x) => groupMatchText(role, x) && namesPerson(x) && !ofOther(x))) return false;
     // "formand for KL": the role and the body it leads in one sentence ("Formand for FU, Jan Nielsen" does not say)
     const of = role ? new RegExp(`\\b${role.token}\\w* (?:for|of|i|in) (?:the )?(\\S+)`).exec(u.folded) : null;
     const body = of ? groups.find((g) => g.token === of[1] && !g.numeric) : null;
