@@ -141,6 +141,27 @@ describe('intent', () => {
     expect(u('hvem var til stede').facets).toEqual(['participants']);
   });
 
+  it('reads the ways people ask where, who came and how long a meeting was', () => {
+    expect(u('hvor var socialdirektørforum samlet 15 aug 2016').facets).toEqual(['place']);
+    expect(u('das 25/5-20 hvor og hvem havde afbud?').facets.sort()).toEqual(['absent', 'place']);
+    expect(u('who came from Odense kommune to the meeting on 3 Oct 2014').facets).toEqual(['participants']);
+    expect(u('Who represented Vejle municipality at the SDF meeting on October 3rd 2014?').facets).toEqual(['participants']);
+    // someone who came to present something is not attendance
+    expect(u('Hvem kom fra Socialstyrelsen og fortalte om den nationale koordinationsstruktur på mødet i oktober 2014?').intent).toBe('fact');
+    expect(u('what were the hours of the Socialdirektørkredsen meeting in Dec 2011?').facets).toEqual(['time']);
+  });
+
+  it('reads short year ranges, a date with a space before the year, and weekday names', () => {
+    expect(u('socialaftale 18-20: skal der saettes flere initiativer igang?').topic).toEqual(expect.arrayContaining(['2018', '2020']));
+    expect(u('how many labs are planned in the 2021-22 social agreement?').topic).toEqual(expect.arrayContaining(['2021', '2022']));
+    // a clock time is not a year range
+    expect(u('mødet kl. 18-20').topic).not.toContain('2018');
+    const x = u('hvilke punkter var der på dagsordenen fredag den 3/10 2014');
+    expect(x.intent).toBe('agenda');
+    expect(x.time.filter?.from).toBe('2014-10-03');
+    expect(x.topic).not.toContain('fredag');
+  });
+
   it('keeps the topic words and drops question, forum and time words', () => {
     const x = u('Hvad blev besluttet om Tilbudsportalen i oktober 2014?');
     expect(x.topic).toEqual(['tilbudsportalen']);
@@ -154,6 +175,8 @@ describe('intent', () => {
     expect(u('hvornår starter døgnseminaret').answerType).toBe('date');
     expect(u('hvem blev udpeget til samrådet').answerType).toBe('person');
     expect(u('blev årshjulet godkendt').answerType).toBe('yesno');
+    expect(u('hvor mange penge skal socialsekretariatet skære i 2024').answerType).toBe('amount');
+    expect(u('hvor mange penge skal socialsekretariatet skære i 2024').topic).not.toContain('penge');
   });
 
   it('answers English questions in English, Danish in Danish, and follows lang and locale', () => {
