@@ -613,8 +613,10 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
 /** Words that count people, whatever the minutes call them. */
-const PEOPLE_WORDS = /^(?:medlem\w*|deltager\w*|personer|repr\w*sentant\w*|borgere|folk|people|persons|members?|participants?|attendees?|representatives?)$/;
-const PEOPLE_AFTER = /^\s*(?:\S+ )?(?:medlem\w*|deltager\w*|personer|repr\w*sentant\w*|borgere)\b/;
+const PEOPLE_DA = 'medlem\\w*|deltager\\w*|personer|repr\\w*sentant\\w*|borgere';
+const PEOPLE_WORDS = new RegExp(`^(?:${PEOPLE_DA}|folk|people|persons|members?|participants?|attendees?|representatives?)$`);
+/** After a number in the minutes ("10 deltagere", "5 nye medlemmer"). */
+const PEOPLE_AFTER = new RegExp(`^\\s*(?:\\S+ )?(?:${PEOPLE_DA})\\b`);
 
 function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string): boolean {
   if (log.isLevelEnabled('trace')) log.trace({ text, context: context.slice(0, 800) }, 'questions: fact sentences');
