@@ -71,7 +71,7 @@ function fullYear(y: string): number {
  * Finds the time reference in a folded question. The first explicit date wins over a bare year;
  * relative meeting words (næste/sidste møde) are reported besides.
  */
-export function resolveTime(folded: string, nowIn?: Date | string): TimeRef {
+export function resolveTime(folded: string, nowIn?: Date | string, lang: 'da' | 'en' = 'da'): TimeRef {
   const now = toLocal(nowIn);
   let rest = ` ${folded} `;
   let filter: DateFilter | null = null;
@@ -100,8 +100,12 @@ export function resolveTime(folded: string, nowIn?: Date | string): TimeRef {
   take(new RegExp(`\\b(${MONTH_RE})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})\\b`), (m) => dayFilter(+m[3], MONTHS[m[1]], +m[2], m[0]));
   // maj 2020, okt 2014, october 2014, i maj måned 2020
   take(new RegExp(`\\b(${MONTH_RE})\\.?,? (?:maned )?(\\d{4})\\b`), (m) => monthFilter(+m[2], MONTHS[m[1]], m[0]));
-  // decembermødet 2011, oktobermødet: the meeting of that month
-  take(new RegExp(`\\b(${MONTH_RE.split('|').filter((n) => n.length > 3 || n === 'maj').join('|')})(?:mode|modet|moderne)(?: (\\d{4}))?\\b`), (m) =>
+  // okt 14, aug '16, maj-20: a month and a two-digit year, as Danish is typed ("Aug 14" in English is a day; "Aug '14" a year)
+  take(new RegExp(`\\b(${MONTH_RE})\\.?(${lang === 'da' ? "[ -]'?|'" : " ?'"})(\\d{2})\\b(?![.:/-]?\\d)`), (m) => monthFilter(fullYear(m[3]), MONTHS[m[1]], m[0]));
+  // (English) August 15, aug 15th: a day without a year
+  if (lang === 'en') take(new RegExp(`\\b(${MONTH_RE})\\.? (\\d{1,2})(?:st|nd|rd|th)?\\b(?![.:/-]?\\d)`), (m) => (+m[2] >= 1 && +m[2] <= 31 ? { month: MONTHS[m[1]], day: +m[2], precision: 'day', soft: false, text: m[0] } : null));
+  // decembermødet 2011, oktobermødet, august mødet 2020: the meeting of that month
+  take(new RegExp(`\\b(${MONTH_RE.split('|').filter((n) => n.length > 3 || n === 'maj').join('|')})(?: ?(?:mode|modet|moderne))(?: (\\d{4}))?\\b`), (m) =>
     m[2] ? monthFilter(+m[2], MONTHS[m[1]], m[0]) : { month: MONTHS[m[1]], precision: 'month', soft: false, text: m[0] },
   );
   // 10/2014, 10-2014
@@ -184,7 +188,9 @@ export function resolveTime(folded: string, nowIn?: Date | string): TimeRef {
   // næste/sidste møde (the meeting word stays in the text)
   if (/\b(?:naste|nasten|kommende|forestaende|snarlige|next|upcoming|forthcoming|coming|future|fremtidige|planlagte|planned)\b(?: \S+){0,3}? (?:mode|moder|modet|moderne|meeting|meetings|mode\S*)\b/.test(rest) ||
       /\b(?:nar|hvornar|when)\b.*\b(?:mode[rs]? vi|modes vi|ses vi|meet|meeting)\b.*\b(?:igen|again|next)\b/.test(rest) ||
-      /\b(?:modes|moder|motes|mode|meet|meets|meeting|samles|ses)\b.*\b(?:naste gang|next time|igen|again|next)\b/.test(rest)) {
+      /\b(?:modes|moder|motes|mode|meet|meets|meeting|samles|ses)\b.*\b(?:naste gang|next time|igen|again|next)\b/.test(rest) ||
+      // "mødet efter augustmødet 2020", "the meeting after 15 August"
+      /\b(?:mode|modet|meeting)\s+(?:efter|after|following)\b/.test(rest)) {
     relative = 'next';
   } else if (/\b(?:sidste|seneste|forrige|foregaende|last|latest|previous|most recent|recent)\b(?: \S+){0,3}? (?:mode|modet|meeting)\b/.test(rest)) {
     relative = 'last';

@@ -7,7 +7,7 @@ import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { isBodyName, understand, type Understood } from './intent';
 import { ensureLexicon, isWeak, resolveTerms, type TermGroup } from './lexicon';
 import { agendaOf, attendeesOf, forumsWithCounts, meetingsAfter, meetingsBefore, meetingsIn, nextMeetingItems, statedNextMeetings, type MeetingRow } from './repo';
-import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, namesPerson, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
+import { decisionCoverage, decisionQuote, factSentences, groupMatchText, itemText, namesPerson, personNames, rerank, searchItems, statesAnswerType, type ItemRow, type Scored } from './retrieve';
 import { Answer, type AnswerIntent, type Source } from './schema';
 import { PLACE_TOKENS, REGION_TOKENS } from './place-names';
 import { clip, foldText, sentences, skel, STOPWORDS, tokenize } from './text';
@@ -36,6 +36,11 @@ export async function answerQuestion(db: Db, q: { question: string; now?: string
   const without = u.forums.filter((f) => !withMeetings.includes(f));
   if (without.length && !withMeetings.length) u.topic.push(...without.flatMap((f) => f.shortNames.map((s) => skel(s.toLowerCase()))));
   else if (without.length) u.topic.push(...without.flatMap((f) => tokenize(f.name).map(skel)));
+  // "hvem sad i SDF's forretningsudvalg": the members of a body with no meetings of its own, not who attended a meeting
+  if (without.length && u.intent === 'meeting' && !/\b(?:mode\w*|motet|meeting)\b/.test(u.folded)) {
+    u.facets = u.facets.filter((f) => f !== 'participants' && f !== 'absent');
+    if (!u.facets.length) u.intent = 'fact';
+  }
   const forumIds = withMeetings.length ? withMeetings.map((f) => f.id) : null;
   const ctx: Ctx = { db, u, lang, forumIds, forums: withMeetings, allForums: forums, now: nowDt.toJSDate(), today: nowDt.toISODate() as string };
 
@@ -505,7 +510,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     const upcoming = u.answerType === 'date' && /\b(?:naste|kommende|next|upcoming|forthcoming)\b/.test(u.folded);
     // "hvem var formand for arbejdsgruppen": the sentence that names the role
     const role = u.answerType === 'person' ? groups.find((g) => ROLE_WORDS.has(g.token)) : undefined;
-    const bonus = upcoming || role ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) : undefined;
+    // "hvem var medlem før Jørgen Rasmussen": a sentence naming someone else
+    const other = u.answerType === 'person' && askedPerson(u) ? (x: string) => (personNames(x).some((n) => !namedIn(u, n)) ? 0.25 : 0) : null;
+    const bonus = upcoming || role || other ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) + (other ? other(x) : 0) : undefined;
     let fact = factSentences(groups, it, u.answerType, 2, bonus);
     if ((u.answerType === 'date' || u.answerType === 'amount') && fact.text && !statesAnswerType(u.answerType, fact.text)) {
       // "fra hvilken dato …", "hvor mange penge skal sekretariatet spare": the best-matching sentences state no date or
@@ -520,9 +527,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
         excerpt = quote;
         text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
       } else return dontKnow(ctx, intent, 'no sentence states it', scored);
-    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !statesAnswerType(u.answerType, fact.text) || !statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context)) {
+    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context) || !namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`) || !statesAnswerType(u.answerType, fact.text) || !statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context)) {
       // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
-      return dontKnow(ctx, intent, !entitiesStated(u, groups, `${it.title}\n${fact.context}`) ? 'name not in the sentences' : !statesAnswerType(u.answerType, fact.text) ? `no ${u.answerType} stated` : 'not what was asked', scored);
+      return dontKnow(ctx, intent, !entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context) ? 'name not in the sentences' : !namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`) ? 'names only the person asked about' : !statesAnswerType(u.answerType, fact.text) ? `no ${u.answerType} stated` : 'not what was asked', scored);
     } else {
       // "hvor meget og fra hvornår": the second thing asked, from its own sentence
       const second = /\b(?:og|and) (?:fra |from |since )?(?:hvornar|when)\b/.test(u.folded) ? 'date' : /\b(?:og|and) (?:hvorfor|why)\b/.test(u.folded) ? 'reason' : null;
@@ -602,7 +609,7 @@ export function statesDate(text: string, f: DateFilter): boolean {
 /** Every spelling of each month the parser knows (src/minutes/dates.ts), by month number − 1. */
 const MONTHS_FOLDED = Array.from({ length: 12 }, (_, i) => Object.keys(MONTHS).filter((k) => MONTHS[k] === i + 1));
 
-const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand leder lederen direktor direktoren chef chefen koordinator kontaktperson sekretar sekretaren borgmester borgmesteren forstander forstanderen chair chairman chairperson head director leader coordinator secretary manager mayor chief'.split(' '));
+const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand leder lederen direktor direktoren chef chefen koordinator kontaktperson sekretar sekretaren referent referenten borgmester borgmesteren forstander forstanderen chair chairman chairperson head director leader coordinator secretary manager mayor chief'.split(' '));
 
 /**
  * Finer checks of a fact answer against the question:
@@ -611,6 +618,28 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  * - an amount or count for a year the question names comes from a sentence about that year, not another.
  */
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
+
+/** A person's name the question gives (two capitalised words, or a name the folded question holds whole). */
+function askedPerson(u: Understood): boolean {
+  return personNames(u.question).length > 0;
+}
+
+/**
+ * "hvem sad i samrådet før Jørgen Rasmussen": the answer (the sentences and the decision) must name someone besides the
+ * person the question names (unless the name is all that is asked: "hvem er Bodil Nissen").
+ */
+function namesSomeoneElse(u: Understood, text: string): boolean {
+  if (u.answerType !== 'person' || !askedPerson(u)) return true;
+  const names = personNames(text);
+  if (u.topic.every((t) => isWeak(t) || names.some((n) => tokenize(n).map(skel).includes(t)))) return true;
+  return names.some((n) => !namedIn(u, n));
+}
+
+/** Whether a name in the minutes is one the question gives ("Jørgen Rasmussen" for "før jørgen rasmussen"). */
+function namedIn(u: Understood, name: string): boolean {
+  const asked = new Set(tokenize(u.question).map(skel));
+  return tokenize(name).map(skel).some((w) => asked.has(w));
+}
 
 /** Words that count people, whatever the minutes call them. */
 const PEOPLE_DA = 'medlem\\w*|deltager\\w*|personer|repr\\w*sentant\\w*|borgere';
@@ -637,7 +666,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     const role = groups.find((g) => ROLE_WORDS.has(g.token));
     if (role && !groupMatchText(role, text)) return false;
     // "hvad hedder borgmesteren", "hvem er formand", "names please": a person's name, not just "borgmesteren i Middelfart"
-    if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people)\b/.test(u.folded)) && !namesPerson(text)) return false;
+    // (so do the members of a body: "hvem sad i forretningsudvalget" is not answered by "Forretningsudvalget indstiller")
+    if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people|hvem (?:sad|sidder|sidde|er med|var med)|who (?:sits?|sat|is on|are on|was on|were on)|medlem\w*|members?|reprasentant\w*|representatives?)\b/.test(u.folded)) && !namesPerson(text)) return false;
     // (and the role's holder is named beside the role: "borgmesteren i Middelfart er formand for KKR" names no one)
     // ("Formand for arbejdsgruppen, Tommy Neesgaard" names the chair of another body than the one asked about)
     const ofOther = (x: string) => [...x.matchAll(/\b(?:formand|formanden|forperson|leder|lederen|chef|direktør|koordinator)\s+(?:for|i|af)\s+(?:den |det )?(\p{L}+)/giu)].some((m) => {
@@ -690,6 +720,20 @@ function entitiesStated(u: Understood, groups: TermGroup[], text: string): boole
     if (!groupMatchText(g, text)) return false;
   }
   return true;
+}
+
+/**
+ * The rarest word the question names, when the item states it outside its title, must be in the sentences quoted:
+ * a sentence on how rates are set in general does not give Pomonahuset's rate, though the item names Pomonahuset.
+ * (Only for amounts, counts and dates: a number belongs to its subject, a name or a place may be given a sentence away.)
+ */
+function specificStated(u: Understood, groups: TermGroup[], item: ItemRow, text: string): boolean {
+  if (!['amount', 'count', 'date'].includes(u.answerType)) return true;
+  const named = groups.filter((g) => !g.numeric && !isWeak(g.token) && g.alts.some((a) => a.kind === 'exact'));
+  const rarest = named.sort((a, b) => b.idf - a.idf)[0];
+  if (!rarest || named.some((g) => g !== rarest && g.idf >= rarest.idf)) return true;
+  if (groupMatchText(rarest, item.title) || !groupMatchText(rarest, itemText(item))) return true;
+  return groupMatchText(rarest, text);
 }
 
 /** "Det kan jeg ikke finde" with the nearest items; why is logged at debug level (LOG_LEVEL=debug). */

@@ -168,10 +168,15 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const strict = new Map(rawTokens.filter((t) => /[æøå]/.test(t)).map((t) => [skel(t), t] as [string, string]));
   const folded = rewritePhrases(foldText(norm));
   // keep "?" out; tokens joined by spaces
-  const time = resolveTime(folded, opts.now);
+  let time = resolveTime(folded, opts.now, lang);
   const { forums, words: forumWords } = findForums(opts.forums, question);
   // the words naming a forum found, also as the phrases rewrote them ("social directors forum" → socialdirektorforum)
   const fw = new Set([...forumWords, ...forums.flatMap((f) => tokenize(`${f.name} ${f.shortNames.join(' ')}`).map(skel).filter((w) => w.length >= 6 || f.shortNames.some((n) => skel(n.toLowerCase()) === w)))]);
+  // "hvornår er næste DAS", "sidste SDF": the forum's name stands for its meeting
+  if (!time.relative) {
+    const rel = new RegExp(`\\b(?:(naste|kommende|next|upcoming)|(sidste|seneste|forrige|last|latest|previous)) (?:\\S+ ){0,2}?(?:${[...fw].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '(?!)'})\\b`).exec(folded);
+    if (rel) time = { ...time, relative: rel[1] ? 'next' : 'last' };
+  }
   const rest = time.rest;
 
   const facets: Facet[] = [];
@@ -226,7 +231,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
     facets.push('place');
     intent = 'meeting';
   }
-  if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t));
+  if (facets.includes('chair') || facets.includes('minutes_taker')) topic = topic.filter((t) => !ROLE_WORDS.has(t) && !(facets.includes('minutes_taker') && /^(?:referat\w*|minutes)$/.test(t)));
   // "blev dagsordenen godkendt", "hvilket referat blev godkendt": the standing items "Godkendelse af dagsorden/referat"
   if (intent === 'decision' && /\bgodkend|approv/.test(folded) && factTopic.some((t) => PROCEDURAL.test(t))) factTopic.push('godkendelse');
   // "hvornår holder Dialogforum sit næste møde": when or where a thing is held, the verb of holding says nothing more

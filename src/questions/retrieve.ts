@@ -411,11 +411,21 @@ const NOT_PERSON = new Set('kommune kommunes kommuner region regionen regions fo
 
 /** Whether a text names a person: two or three capitalised words in a row that are not a place or an organisation. */
 export function namesPerson(text: string): boolean {
-  for (const m of text.matchAll(/\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?(?:\s+(?:\p{Lu}\.\s*)?\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?){1,3}/gu)) {
-    const words = tokenize(m[0]).map(skel);
-    if (words.every((w) => !NOT_PERSON.has(w) && !PLACE_TOKENS.has(w))) return true;
-  }
-  return false;
+  return personNames(text).length > 0;
+}
+
+/** The persons' names a text gives ("Anne-Mette Dalgaard", "Jørgen Rasmussen"): capitalised runs that are no place or body. */
+export function personNames(text: string): string[] {
+  return [...text.matchAll(/\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?(?:\s+(?:\p{Lu}\.\s*)?\p{Lu}[\p{Ll}]+(?:-\p{Lu}[\p{Ll}]+)?){1,3}/gu)]
+    .flatMap((m) => {
+      // "Esbjerg Kommune Bodil Nissen": the run split at places and bodies, and what is left of two words or more
+      const runs: string[][] = [[]];
+      for (const w of m[0].split(/\s+/)) {
+        if (tokenize(w).map(skel).some((x) => NOT_PERSON.has(x) || PLACE_TOKENS.has(x))) runs.push([]);
+        else runs[runs.length - 1].push(w);
+      }
+      return runs.filter((r) => r.length >= 2 && !/^\p{Lu}\.$/u.test(r[r.length - 1])).map((r) => r.join(' '));
+    });
 }
 
 function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): number {
@@ -462,7 +472,9 @@ function countable(text: string): string {
     .replace(/\bkl\.?\s*\d{1,2}(?:[.:]\d\d)?/gi, ' ')
     .replace(/\b\d{4}\s+\p{Lu}\p{Ll}+/gu, ' ')
     .replace(/\b\p{Lu}?\p{Ll}+(?:vej|gade|allé|alle|plads|torv|vænget|parken)\s+\d+\w?/gu, ' ')
-    .replace(/(?:§|stk\.|nr\.|punkt|pkt\.)\s*\d+/gi, ' ');
+    .replace(/(?:§|stk\.|nr\.|punkt|pkt\.)\s*\d+/gi, ' ')
+    // an amount of money or a share counts no people or things ("fra 10.050.000 kr. i 2016")
+    .replace(/\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?|mia\.?|millioner|%|pct\.?|procent)(?!\p{L})/giu, ' ');
 }
 /** A day or span of days before a month name: "3. oktober", "6-7 oktober", "16. – 17. november". */
 const DATE_SPAN = new RegExp(`\\b\\d{1,2}\\.?(?:\\s*[-–]\\s*\\d{1,2}\\.?)?\\s*${MONTH_WORDS.source.replace(/^\\b/, '')}`, 'giu');
@@ -476,7 +488,8 @@ export function statesAnswerType(type: AnswerType, text: string): boolean {
     case 'count':
       return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(countable(text)) || /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|ingen|alle|begge|one|two|three|four|five|six|seven|eight|nine|ten|none|both)\b/i.test(text);
     case 'amount':
-      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|(?<!\p{L})(?:procent|percent)(?!\p{L})|%|\d{1,3}(?:\.\d{3})+|\d+,\d+|\d+\s*(?:million|mill)/iu.test(text);
+      // (a decimal number of places or persons counts them: "kun anvendt 1,75 af de fire", "0,62 pladser")
+      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|(?<!\p{L})(?:procent|percent)(?!\p{L})|%|\d{1,3}(?:\.\d{3})+|\d+,\d+(?!\d)(?!\s*(?:af|ud af|of|pladser|plads|personer|borgere|årsværk|fuldtids\p{L}*|stillinger|medarbejdere|timer|uger|måneder|år)(?!\p{L}))|\d+\s*(?:million|mill)/iu.test(text);
     case 'place':
       // a town or municipality, a postal address, or a named venue ("på Comwell Kellers Park", "hos Region Nordjylland");
       // a region alone is where the forum is, not where something happens
