@@ -481,6 +481,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   // "hvad besluttede Sundhedsdirektørkredsen …": another body's decision is not in this forum's minutes
   if (intent === 'decision' && !bodyStated(ctx, top.item)) return dontKnow(ctx, intent, 'another body', scored);
 
+  // "hvad besluttede DAS om hjerneskadeområdet": named only in passing in the case text (a list of target groups), not
+  // in what the item is about or what was recommended or decided
+  if (intent === 'decision' && !mentionedBeyondPassing(r.groups, top.item)) return dontKnow(ctx, intent, 'named only in passing', scored);
   const it = top.item;
   // a bare year the meeting's date satisfies says nothing about which sentence answers
   const softYear = u.time.filter?.soft ? u.time.filter.text : null;
@@ -518,6 +521,7 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
       // "fra hvilken dato …", "hvor mange penge skal sekretariatet spare": the best-matching sentences state no date or
       // amount; the best one that does, if it matches well
       const typed = factSentences(groups, it, u.answerType, 2, (x) => (bonus ? bonus(x) : 0) + (statesAnswerType(u.answerType, x) ? 0.5 : 0));
+      if (log.isLevelEnabled('trace')) log.trace({ coverage: typed.coverage, text: typed.text }, 'questions: typed sentences');
       if (typed.coverage >= (u.answerType === 'date' ? 0.5 : 0.6) && statesAnswerType(u.answerType, typed.text)) fact = typed;
     }
     if (!fact.text || fact.coverage < 0.35) {
@@ -734,6 +738,16 @@ function specificStated(u: Understood, groups: TermGroup[], item: ItemRow, text:
   if (!rarest || named.some((g) => g !== rarest && g.idf >= rarest.idf)) return true;
   if (groupMatchText(rarest, item.title) || !groupMatchText(rarest, itemText(item))) return true;
   return groupMatchText(rarest, text);
+}
+
+function mentionedBeyondPassing(groups: TermGroup[], item: ItemRow): boolean {
+  const named = groups.filter((g) => !g.numeric && !isWeak(g.token) && g.idf >= 0.5);
+  if (!named.length) return true;
+  const main = `${item.title}\n${item.recommendation ?? ''}\n${item.decision ?? ''}`;
+  if (named.some((g) => groupMatchText(g, main))) return true;
+  // or said more than once in the case text
+  const bg = sentences(item.background ?? '');
+  return named.some((g) => bg.filter((x) => groupMatchText(g, x)).length >= 2);
 }
 
 /** "Det kan jeg ikke finde" with the nearest items; why is logged at debug level (LOG_LEVEL=debug). */

@@ -402,7 +402,8 @@ export type AnswerType = 'count' | 'amount' | 'date' | 'person' | 'place' | 'rea
 /** The answer types a sentence shows by its form (a name, a number, a date, a place). */
 const TYPED = new Set<AnswerType>(['count', 'amount', 'date', 'person', 'place']);
 
-const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b/i;
+// (a short form only beside a number: "Jan Nielsen" is a name, "3. jan 2020" a date)
+const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\b|\d\.?\s*(?:jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\.?\s*\d/i;
 /** Day and month ("3/10", "3.10") or a clock time ("kl. 9"). */
 const DAY_MONTH_OR_TIME = /\b\d{1,2}[./-]\d{1,2}\b|\bkl\.?\s*\d/;
 
@@ -477,7 +478,7 @@ function countable(text: string): string {
     .replace(/\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?|mia\.?|millioner|%|pct\.?|procent)(?!\p{L})/giu, ' ');
 }
 /** A day or span of days before a month name: "3. oktober", "6-7 oktober", "16. – 17. november". */
-const DATE_SPAN = new RegExp(`\\b\\d{1,2}\\.?(?:\\s*[-–]\\s*\\d{1,2}\\.?)?\\s*${MONTH_WORDS.source.replace(/^\\b/, '')}`, 'giu');
+const DATE_SPAN = /\b\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b/giu;
 
 /**
  * Whether a fact text states the kind of answer asked for (stricter than the cue scores above, which only rank):
