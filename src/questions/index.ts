@@ -538,8 +538,8 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
       // "hvor meget og fra hvornår": the second thing asked, from its own sentence
       const second = /\b(?:og|and) (?:fra |from |since )?(?:hvornar|when)\b/.test(u.folded) ? 'date' : /\b(?:og|and) (?:hvorfor|why)\b/.test(u.folded) ? 'reason' : null;
       if (second && second !== u.answerType && !(second === 'date' && statesAnswerType('date', fact.text))) {
-        const more = factSentences(groups, it, second, 1);
-        if (more.text && !fact.text.includes(more.text) && (second !== 'date' || statesAnswerType('date', more.text))) fact.text = `${fact.text} … ${more.text}`;
+        const more = factSentences(groups, it, second, 1, (x) => (statesAnswerType(second, x) ? 0.5 : 0));
+        if (more.text && !fact.text.includes(more.text) && (second !== 'date' || statesAnswerType('date', more.text))) fact.text = `${clip(fact.text, 380)} … ${clip(more.text, 300)}`;
       }
       excerpt = fact.text;
       const outcome = intent === 'decision' && !it.decision ? fmtOutcome(it.outcome, lang) : null;

@@ -109,6 +109,8 @@ function answerTypeOf(f: string): AnswerType {
   if (/^(?:blev|er|var|har|skal|kan|fik|gik|did|was|were|is|are|has|have|will|does|do)\b/.test(f) && !/\b(?:hvem|hvad|hvor|hvornar|hvilke|hvilken|hvilket|hvorfor|who|what|where|when|which|why|how)\b/.test(f)) return 'yesno';
   // "hvilke to kommuner skal redegøre for prisen": places, whatever else the question names
   if (/\b(?:hvilke|which|i hvilke|in which)\s+(?:\w+\s+)?(?:kommuner\w*|byer\w*|municipalit\w*|towns?|cities)\b/.test(f)) return 'place';
+  // "fra hvornår stiger prisen": when, though the question names an amount
+  if (/^(?:og |and )?(?:fra |from |since |until |indtil |til )?(?:hvornar|nar|when)\b/.test(f) && !/\b(?:hvor meget|how much|hvor mange|how many)\b/.test(f)) return 'date';
   // ("hvor mange penge" is an amount)
   if (/\b(?:hvor mange(?! (?:penge|kroner|kr|mio|millioner|mia|procent))|hvor stor(?:t|e)? (?:antal|del)|antal(?:let)?|how many(?! (?:kroner|dkk|millions?|percent))|number of|count)\b/.test(f)) return 'count';
   if (/\b(?:hvor meget|hvor mange (?:penge|kroner|kr|mio|millioner|mia)|how much money|hvad koster|koster|koste|kostede|how much|cost\w*|price\w*|rates?|fees?|amount|percent\w*|\w*procent\w*|pct|deficits?|surplus\w*|budgets?|savings?|expenditures?|spending|revenues?|mio|dkk|millions?|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
