@@ -696,7 +696,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
         if (/^(?:19|20)\d\d$/.test(n[1])) return false;
         // "25.000 kr. per medarbejder" is an amount, not a count of employees
         if (/^\s*(?:kr\b|kroner|dkk|mio|mia|%|procent|pct)/i.test(text.slice((n.index ?? 0) + n[0].length, (n.index ?? 0) + n[0].length + 10))) return false;
-        const around = text.slice(Math.max(0, (n.index ?? 0) - 60), (n.index ?? 0) + n[0].length + 60);
+        const around = text.slice(Math.max(0, (n.index ?? 0) - 40), (n.index ?? 0) + n[0].length + 30);
         const after = tokenize(text.slice((n.index ?? 0) + n[0].length, (n.index ?? 0) + n[0].length + 30)).map(skel).join(' ');
         return nouns.some((g) => groupMatchText(g, around)) || (people && PEOPLE_AFTER.test(after));
       });
