@@ -681,7 +681,10 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     if (role && !sentences(text).some((x) => groupMatchText(role, x) && namesPerson(x) && !ofOther(x))) return false;
     // "formand for KL": the role and the body it leads in one sentence ("Formand for FU, Jan Nielsen" does not say)
     const of = role ? new RegExp(`\\b${role.token}\\w* (?:for|of|i|in) (?:the )?(\\S+)`).exec(u.folded) : null;
-    const body = of ? groups.find((g) => g.token === of[1] && !g.numeric) : null;
+    // ("formand for FU": the body by its short name, searched by its full name)
+    const short = of ? ctx.allForums.find((f) => f.shortNames.some((n) => skel(n.toLowerCase()) === of[1])) : undefined;
+    const bodyWords = of ? [of[1], ...(short ? tokenize(short.name).map(skel) : [])] : [];
+    const body = of ? groups.find((g) => bodyWords.includes(g.token) && !g.numeric) : null;
     if (role && body && !sentences(text).some((x) => groupMatchText(role, x) && groupMatchText(body, x))) return false;
   }
   if (u.answerType === 'count') {
