@@ -405,7 +405,7 @@ function isConfident(top: Scored | undefined, intent: AnswerIntent): top is Scor
 }
 
 /** Resolves the topic words, searches with the forum and date filters and re-ranks; a bare year counts as met by the meeting's date. */
-async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, intent: AnswerIntent, forumIds: string[] | null = ctx.forumIds): Promise<{ groups: TermGroup[]; scored: Scored[] }> {
+async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, intent: AnswerIntent, forumIds: string[] | null = ctx.forumIds, opts: { weakPeople?: boolean } = {}): Promise<{ groups: TermGroup[]; scored: Scored[] }> {
   const { db, lang } = ctx;
   const { groups, total } = await resolveTerms(db, topic, lang, ctx.u.strict);
   // a word the minutes never use and the lexicon does not know (an English word with no gloss, a Danish paraphrase) is
@@ -413,6 +413,7 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
   // places) keep their full weight
   const names = new Set([...ctx.u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
   for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token)) g.idf *= 0.2;
+  if (opts.weakPeople) for (const g of groups) if (PEOPLE_WORDS.test(g.token)) g.idf *= 0.3;
   const softYear = date?.soft ? date.text : null;
   const candidates = await searchItems(db, groups, total, { forumIds, date });
   const scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision', answerType: ctx.u.answerType });
@@ -454,6 +455,13 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     const names = ctx.forums.flatMap((f) => [...f.shortNames, f.name.split(/\s+/)[0]]).map((n) => skel(n.toLowerCase()));
     const again = await rankItems(ctx, [...u.topic, ...new Set(names.slice(0, 1))], date && !date.soft ? date : date, intent, null);
     if (isConfident(again.scored[0], intent)) r = again;
+  }
+  if (!isConfident(r.scored[0], intent) && u.answerType === 'person' && u.topic.some((t) => PEOPLE_WORDS.test(t))) {
+    // "hvem er SDF's repræsentanter i Dialogforum": the minutes name them without the word (who is asked, not about
+    // what); the same item, found without leaning on the word, is the answer
+    const again = await rankItems(ctx, u.topic, date, intent, ctx.forumIds, { weakPeople: true });
+    const same = (a?: Scored, b?: Scored) => !!a && !!b && a.item.meeting_id === b.item.meeting_id && a.item.position === b.item.position;
+    if (isConfident(again.scored[0], intent) && same(again.scored[0], r.scored[0])) r = again;
   }
   const { scored } = r;
   const top = scored[0];
