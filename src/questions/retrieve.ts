@@ -522,7 +522,9 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
     // who was appointed, what was approved: the decision records it
     const dec = s.field === 'decision' ? (type === 'person' ? 0.2 : 0.04) : 0;
     const extra = bonus ? bonus(s.text) : 0;
-    return { s, cov, own, score: 0.6 * cov + 0.8 * own + cueScore(type, `${s.header ?? ''} ${s.text}`, groups) + total + dec + extra - (s.text.length > 400 ? 0.1 : 0) };
+    // a sentence that ends in a colon is read with the list it introduces ("Til referencegruppen udpeges:" names people)
+    const list = type === 'person' && s.text.trim().endsWith(':') ? sents.slice(i + 1, i + 4).map((x) => x.text).join(' ') : '';
+    return { s, cov, own, score: 0.6 * cov + 0.8 * own + cueScore(type, `${s.header ?? ''} ${s.text} ${list}`, groups) + total + dec + extra - (s.text.length > 400 ? 0.1 : 0) };
   });
   const ranked = [...scored].sort((a, b) => b.score - a.score);
   const top = ranked[0];
