@@ -629,6 +629,8 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
  * - an amount or count for a year the question names comes from a sentence about that year, not another.
  */
+/** The level of a rate asked for, around a change: "døgntaksten efter stigningen", "the daily rate before the increase". */
+const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:stigning\w*|forhojels\w*|increase|rise)|samlede? (?:\w+ )?(?:takst\w*|pris\w*)|\w*takst(?:en)? (?:bliver|er|var) (?:nu|sa)|total (?:daily )?(?:rate|price))\b/;
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
 /** A person's name the question gives (two capitalised words, or a name the folded question holds whole). */
@@ -666,6 +668,12 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   const rise = /\b(?:steg|stiger|stige|stigning\w*|forhoj\w*|increase\w*|raise\w*|rise|rose|go(?:es)? up|went up)\b/.test(u.folded);
   if (rise && (u.answerType === 'amount' || u.answerType === 'count')) {
     if (!RISE_STATED.test(text)) return false;
+  }
+  if (u.answerType === 'amount' && ASKS_LEVEL.test(u.folded)) {
+    // "hvad er døgntaksten efter stigningen": the rate itself, not only how much it rises ("hævet med 50 kr.")
+    const amounts = [...text.matchAll(/\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?)|\d{1,3}(?:\.\d{3})+/gi)];
+    const delta = (m: RegExpMatchArray) => /\b(?:hæv\w*|stige\w*|stigning\w*|forhøj\w*|øge\w*|reducer\w*|sænk\w*|nedsæt\w*)\s+(?:\S+\s+){0,2}(?:med|på)\s*$/i.test(text.slice(Math.max(0, (m.index ?? 0) - 50), m.index));
+    if (amounts.length && amounts.every(delta)) return false;
   }
   if (u.answerType === 'amount') {
     // "hvor meget steg taksten på Hjørring Krisecenter": the town named in the sentence or table row that states the
