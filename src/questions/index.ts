@@ -467,7 +467,10 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   const top = scored[0];
   const conf = (s: Scored) => 0.6 * s.coverage + 0.4 * s.passageCoverage;
   if (top && log.isLevelEnabled('debug')) log.debug({ question: u.question, coverage: top.coverage, passage: top.passageCoverage, title: top.titleCoverage, score: top.score, second: scored[1]?.score ?? 0, missing: top.missing, groups: r.groups.map((g) => [g.token, g.idf, g.alts.length]) }, 'questions: top item');
-  if (!isConfident(top, intent)) return dontKnow(ctx, intent, 'weak match', scored);
+  // below the bar, a question that asks for a name or a date may still be answered by the item that
+  // clearly leads, when only paraphrase words are missing and a sentence of it states that kind of answer (checked below)
+  const soft = !isConfident(top, intent) && softMatch(ctx, intent, scored);
+  if (!isConfident(top, intent) && !soft) return dontKnow(ctx, intent, 'weak match', scored);
   // only fillers left to search with ("is there a date set … after …"): nothing says what the item is about
   if (r.groups.every((g) => isWeak(g.token) || g.idf < 0.1)) return dontKnow(ctx, intent, 'no topic words', scored);
   // a year the question names is the meeting's year or stated in the item ("taksten i 2022" is not the 2020 rate)
@@ -532,6 +535,7 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
       if (log.isLevelEnabled('trace')) log.trace({ coverage: typed.coverage, text: typed.text }, 'questions: typed sentences');
       if (typed.coverage >= (u.answerType === 'date' ? 0.5 : 0.6) && statesAnswerType(u.answerType, typed.text)) fact = typed;
     }
+    if (soft && (!fact.text || fact.coverage < 0.5 || !statesAnswerType(u.answerType, fact.text) || (u.answerType === 'person' && !namesPerson(fact.text)))) return dontKnow(ctx, intent, 'weak match', scored);
     if (!fact.text || fact.coverage < 0.35) {
       const quote = it.decision ? decisionQuote(groups, it) : '';
       // the decision stands in for the fact only when it states the kind of answer asked ("hvem blev valgt": a name)
@@ -767,6 +771,17 @@ function mentionedBeyondPassing(groups: TermGroup[], item: ItemRow): boolean {
   // or said more than once in the case text
   const bg = sentences(item.background ?? '');
   return named.some((g) => bg.filter((x) => groupMatchText(g, x)).length >= 2);
+}
+
+function softMatch(ctx: Ctx, intent: AnswerIntent, scored: Scored[]): boolean {
+  const { u } = ctx;
+  const [top, second] = scored;
+  // (only names and dates: an item's sentences hold many numbers and places, and one of them is easily the wrong one)
+  if (!top || intent !== 'fact' || !['person', 'date'].includes(u.answerType)) return false;
+  if (top.coverage < 0.55 || top.passageCoverage < 0.4 || (second && second.score > 0.85 * top.score)) return false;
+  // a missing name, place or number is the thing the minutes lack, not a paraphrase
+  const caps = new Set([...u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
+  return top.missing.every((w) => !caps.has(w) && !PLACE_TOKENS.has(w) && !/\d/.test(w));
 }
 
 /** "Det kan jeg ikke finde" with the nearest items; why is logged at debug level (LOG_LEVEL=debug). */
