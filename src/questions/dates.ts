@@ -190,7 +190,9 @@ export function resolveTime(folded: string, nowIn?: Date | string, lang: 'da' | 
       /\b(?:nar|hvornar|when)\b.*\b(?:mode[rs]? vi|modes vi|ses vi|meet|meeting)\b.*\b(?:igen|again|next)\b/.test(rest) ||
       /\b(?:modes|moder|motes|mode|meet|meets|meeting|samles|ses)\b.*\b(?:naste gang|next time|igen|again|next)\b/.test(rest) ||
       // "mødet efter augustmødet 2020", "the meeting after 15 August"
-      /\b(?:mode|modet|meeting)\s+(?:efter|after|following)\b/.test(rest)) {
+      /\b(?:mode|modet|meeting)\s+(?:efter|after|following)\b/.test(rest) ||
+      // "hvornår mødtes kredsen efter 14. december 2011"
+      /\b(?:hvornar|nar|when)\b.*\b(?:modtes|motes|modes|met|meet|meets|samledes)\b(?: \S+){0,4}? (?:efter|after)\b/.test(rest)) {
     relative = 'next';
   } else if (/\b(?:sidste|seneste|forrige|foregaende|last|latest|previous|most recent|recent)\b(?: \S+){0,3}? (?:mode|modet|meeting)\b/.test(rest)) {
     relative = 'last';

@@ -275,8 +275,9 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
     return answerFromItems({ ...ctx, u: { ...u, intent: 'fact', facets: [], topic: [...u.topic, facets.includes('chair') ? 'formand' : 'referent'] } });
   }
   // "hvornår var det fælles møde … i 2015": a year no meeting of ours has is not this meeting's date
-  if (facets.includes('time') && u.time.filter?.soft && !m.meeting_date?.startsWith(u.time.filter.text)) {
-    return u.topic.length ? answerFromItems({ ...ctx, u: { ...u, intent: 'fact', facets: [] } }) : noMeeting(ctx, intent);
+  // ("hvem deltog fra Aalborg på DAS-mødet i 2014": nor is it the meeting of that year, for any facet)
+  if (u.time.filter?.soft && !m.meeting_date?.startsWith(u.time.filter.text)) {
+    return u.topic.length && facets.every((f) => f === 'time' || f === 'place') ? answerFromItems({ ...ctx, u: { ...u, intent: 'fact', facets: [] } }) : noMeeting(ctx, intent);
   }
   const absent = people.filter((p) => p.role === 'absent');
   const who = (p: { name: string; organisation: string | null }) => (p.organisation ? `${p.name} (${p.organisation})` : p.name);

@@ -408,6 +408,8 @@ const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|septem
 const DAY_MONTH_OR_TIME = /\b\d{1,2}[./-]\d{1,2}\b|\bkl\.?\s*\d/;
 
 /** Words that make a capitalised phrase an organisation or a place, not a person ("Varde Kommune", "Region Syddanmark"). */
+/** Words that end like a body's name ("Socialsekretariat", "Socialstyrelsen", "Sundhedsdirektørkredsen"). */
+const BODY_SUFFIX = /(?:sekretariat|sekretariatet|styrelse|styrelsen|forum|forummet|udvalg|udvalget|radet|kredsen|kommune|kommunes|region|regionen|tilsyn|tilsynet|centret|center|gruppe|gruppen|fond|fonden)$/;
 const NOT_PERSON = new Set('kommune kommunes kommuner region regionen regions forum forummet styrelse styrelsen styrelsens udvalg udvalget rad radet kreds kredsen sekretariat sekretariatet den det de dette denne der og ifolge beslutning indstilling baggrund'.split(' '));
 
 /** Whether a text names a person: two or three capitalised words in a row that are not a place or an organisation. */
@@ -422,7 +424,7 @@ export function personNames(text: string): string[] {
       // "Esbjerg Kommune Bodil Nissen": the run split at places and bodies, and what is left of two words or more
       const runs: string[][] = [[]];
       for (const w of m[0].split(/\s+/)) {
-        if (tokenize(w).map(skel).some((x) => NOT_PERSON.has(x) || PLACE_TOKENS.has(x))) runs.push([]);
+        if (tokenize(w).map(skel).some((x) => NOT_PERSON.has(x) || PLACE_TOKENS.has(x) || BODY_SUFFIX.test(x))) runs.push([]);
         else runs[runs.length - 1].push(w);
       }
       return runs.filter((r) => r.length >= 2 && !/^\p{Lu}\.$/u.test(r[r.length - 1])).map((r) => r.join(' '));
