@@ -399,6 +399,7 @@ async function answerAgenda(ctx: Ctx, decisions: boolean): Promise<Answer> {
 /** Thresholds calibrated on the question tests (test/questions): below them the bot says it does not know. */
 export const THRESHOLDS = { coverage: 0.72, passage: 0.5, decisionCoverage: 0.7 };
 
+const DA_MONTHS = 'januar februar marts april maj juni juli august september oktober november december'.split(' ');
 const MONTH_NAMES = new Set('januar februar marts april maj juni juli august september oktober november december january february march may june july october'.split(' '));
 
 function isConfident(top: Scored | undefined, intent: AnswerIntent): top is Scored {
@@ -443,7 +444,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   if (!isConfident(r.scored[0], intent) && date && !date.soft && !u.time.relative) {
     // the date may be about the content ("belægningen fra august 2023"), not the meeting: search without it
     // only the explicit parts (month names, years, days): "i dag" or "i går" say nothing about the content
-    const dateWords = tokenize(date.text).map(skel).filter((t) => /^\d/.test(t) || MONTH_NAMES.has(t));
+    // ("1/12-23" is searched as the minutes write it: "1 december 2023")
+    const written = date.from && date.precision !== 'year' && /\d/.test(date.text) ? [...(date.precision === 'day' ? [String(Number(date.from.slice(8, 10)))] : []), DA_MONTHS[Number(date.from.slice(5, 7)) - 1], date.from.slice(0, 4)] : null;
+    const dateWords = written ?? tokenize(date.text).map(skel).filter((t) => /^\d/.test(t) || MONTH_NAMES.has(t));
     const again = await rankItems(ctx, [...u.topic, ...dateWords], null, intent);
     // only when the item itself states the date: a meeting date that matches no meeting is not an answer
     if (isConfident(again.scored[0], intent) && (!dateWords.length || statesDate(`${again.scored[0].item.title}\n${itemText(again.scored[0].item)}`, date))) {
