@@ -637,8 +637,10 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
  * - an amount or count for a year the question names comes from a sentence about that year, not another.
  */
+/** Money asked for in so many words. */
+const MONEY_ASKED = /\b(?:i kr|i kroner|hvor mange (?:penge|kroner|kr)|how much money|how many kroner|in kroner|in dkk|i dkk|belob(?:et)? i)\b/;
 /** The level of a rate asked for, around a change: "døgntaksten efter stigningen", "the daily rate before the increase". */
-const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:stigning\w*|forhojels\w*|increase|rise)|samlede? (?:\w+ )?(?:takst\w*|pris\w*)|\w*takst(?:en)? (?:bliver|er|var) (?:nu|sa)|total (?:daily )?(?:rate|price))\b/;
+const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:stigning\w*|forhojels\w*|increase|rise)|samlede? (?:\w+ )?\w*(?:takst|pris)\w*|\w*takst(?:en)? (?:bliver|er|var) (?:nu|sa)|total (?:daily )?(?:rate|price))\b/;
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
 /** A person's name the question gives (two capitalised words, or a name the folded question holds whole). */
@@ -677,6 +679,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (rise && (u.answerType === 'amount' || u.answerType === 'count')) {
     if (!RISE_STATED.test(text)) return false;
   }
+  // "hvor stort var underskuddet i kr": kroner asked, kroner stated (not a count of places or a share)
+  if (u.answerType === 'amount' && MONEY_ASKED.test(u.folded) && !/(?<!\p{L})(?:kr|mio|mia|dkk)(?!\p{L})|kroner|\d{1,3}(?:\.\d{3}){1,}/iu.test(text)) return false;
   if (u.answerType === 'amount' && ASKS_LEVEL.test(u.folded)) {
     // "hvad er døgntaksten efter stigningen": the rate itself, not only how much it rises ("hævet med 50 kr.")
     const amounts = [...text.matchAll(/\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?)|\d{1,3}(?:\.\d{3})+/gi)];
@@ -760,7 +764,9 @@ function entitiesStated(u: Understood, groups: TermGroup[], text: string): boole
  */
 function specificStated(u: Understood, groups: TermGroup[], item: ItemRow, text: string): boolean {
   if (!['amount', 'count', 'date'].includes(u.answerType)) return true;
-  const named = groups.filter((g) => !g.numeric && !isWeak(g.token) && g.alts.some((a) => a.kind === 'exact'));
+  // (the first part of a compound written short, "døgn- og aflastningssted", names nothing alone)
+  const prefixes = new Set([...u.question.matchAll(/(\p{L}+)-(?=\s|,)/gu)].map((m) => skel(m[1].toLowerCase())));
+  const named = groups.filter((g) => !g.numeric && !isWeak(g.token) && !prefixes.has(g.token) && g.alts.some((a) => a.kind === 'exact'));
   const rarest = named.sort((a, b) => b.idf - a.idf)[0];
   if (!rarest || named.some((g) => g !== rarest && g.idf >= rarest.idf)) return true;
   if (groupMatchText(rarest, item.title) || !groupMatchText(rarest, itemText(item))) return true;
