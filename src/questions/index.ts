@@ -547,9 +547,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
         excerpt = quote;
         text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
       } else return dontKnow(ctx, intent, 'no sentence states it', scored);
-    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context) || !namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`) || !statesAnswerType(u.answerType, fact.text) || !statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context)) {
+    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context) || !namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`) || !appointmentNamed(u, it) || !statesAnswerType(u.answerType, fact.text) || !statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context)) {
       // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
-      return dontKnow(ctx, intent, !entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context) ? 'name not in the sentences' : !namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`) ? 'names only the person asked about' : !statesAnswerType(u.answerType, fact.text) ? `no ${u.answerType} stated` : 'not what was asked', scored);
+      return dontKnow(ctx, intent, !entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context) ? 'name not in the sentences' : !namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`) ? 'names only the person asked about' : !appointmentNamed(u, it) ? 'the decision names no one' : !statesAnswerType(u.answerType, fact.text) ? `no ${u.answerType} stated` : 'not what was asked', scored);
     } else {
       // "hvor meget og fra hvornår": the second thing asked, from its own sentence
       const second = /\b(?:og|and) (?:fra |from |since )?(?:hvornar|when)\b/.test(u.folded) ? 'date' : /\b(?:og|and) (?:hvorfor|why)\b/.test(u.folded) ? 'reason' : null;
@@ -558,6 +558,7 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
         if (more.text && !fact.text.includes(more.text) && (second !== 'date' || statesAnswerType('date', more.text))) fact.text = `${clip(fact.text, 380)} … ${clip(more.text, 300)}`;
       }
       excerpt = fact.text;
+      if (log.isLevelEnabled('debug')) log.debug({ question: u.question, factCoverage: fact.coverage, coverage: top.coverage, passage: top.passageCoverage, answerType: u.answerType, soft }, 'questions: answered from sentences');
       const outcome = intent === 'decision' && !it.decision ? fmtOutcome(it.outcome, lang) : null;
       // the recorded decision often holds the fact (who was appointed, what was approved): quoted after it, briefly
       const noteOnly = /^[^.]{0,40}\b(?:taget til efterretning|tog \w+ til efterretning|godkendt|drøftet|droftet)\.?$/i.test((it.decision ?? '').trim());
@@ -658,6 +659,19 @@ function namesSomeoneElse(u: Understood, text: string): boolean {
   if (u.topic.every((t) => isWeak(t) || names.some((n) => tokenize(n).map(skel).includes(t)))) return true;
   return names.some((n) => !namedIn(u, n));
 }
+
+/**
+ * "hvem blev udpeget til arbejdsgruppen": who was appointed is recorded in the decision or the recommendation; when
+ * those name no one ("Socialdirektørforum godkendte indstillingen" of appointing new members), a list of the group's
+ * earlier members in the case text does not answer.
+ */
+function appointmentNamed(u: Understood, item: ItemRow): boolean {
+  if (u.answerType !== 'person' || !APPOINTED.test(u.folded) || !item.decision?.trim()) return true;
+  return personNames(`${item.decision}\n${item.recommendation ?? ''}`).length > 0;
+}
+
+/** Asks who was appointed at the meeting ("blev udpeget", "nye medlemmer"), not who holds a seat ("har SDF udpeget"). */
+const APPOINTED = /\b(?:blev (?:\S+ ){0,3}?(?:udpeget|valgt)|udpegede|valgte|(?:was|were) (?:\S+ ){0,3}?(?:appointed|elected|chosen)|blev (?:de )?nye?|nye medlemmer|nyt medlem|new members?|new representatives?)\b/;
 
 /** Whether a name in the minutes is one the question gives ("Jørgen Rasmussen" for "før jørgen rasmussen"). */
 function namedIn(u: Understood, name: string): boolean {
