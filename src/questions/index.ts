@@ -638,6 +638,9 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
  * - an amount or count for a year the question names comes from a sentence about that year, not another.
  */
+/** A date still to be set ("finder en dato for møde", "datoen fastsættes senere"). */
+const DATE_NOT_SET = /\b(?:finder|finde|findes|fastsætter|fastsætte|aftaler|aftale) (?:en|et) (?:ny )?(?:dato|tidspunkt)|dato(?:en)? (?:følger|fastsættes|fastlægges|aftales|meldes ud|udmeldes) senere|(?:dato|tidspunkt)(?:et|en)? er endnu ikke|endnu ikke (?:fastlagt|fastsat|aftalt|besluttet)|ikke (?:fastlagt|fastsat) endnu|(?:date|time) (?:is |has )?(?:still )?to be (?:set|decided|agreed|found)|not yet (?:set|decided|scheduled)\b/i;
+
 /** Money asked for in so many words. */
 const MONEY_ASKED = /\b(?:i kr|i kroner|hvor mange (?:penge|kroner|kr)|how much money|how many kroner|in kroner|in dkk|i dkk|belob(?:et)? i)\b/;
 /** The level of a rate asked for, around a change: "døgntaksten efter stigningen", "the daily rate before the increase". */
@@ -694,6 +697,12 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     if (!RISE_STATED.test(text)) return false;
   }
   // "hvor stort var underskuddet i kr": kroner asked, kroner stated (not a count of places or a share)
+  if (u.answerType === 'date') {
+    // "hvilken dato blev fællesmødet lagt": "… finder en dato for møde mellem …" says it is not set; another date in the
+    // quote belongs to something else
+    const content = groups.filter((g) => !g.numeric && !isWeak(g.token) && g.idf >= 0.5);
+    if (sentences(text).some((x) => DATE_NOT_SET.test(x) && content.filter((g) => groupMatchText(g, x)).length >= Math.min(2, content.length))) return false;
+  }
   if (u.answerType === 'amount' && MONEY_ASKED.test(u.folded) && !/(?<!\p{L})(?:kr|mio|mia|dkk)(?!\p{L})|kroner|\d{1,3}(?:\.\d{3}){1,}/iu.test(text)) return false;
   if (u.answerType === 'amount' && ASKS_LEVEL.test(u.folded)) {
     // "hvad er døgntaksten efter stigningen": the rate itself, not only how much it rises ("hævet med 50 kr.")
