@@ -1,7 +1,7 @@
 import { dateMatches, resolveTime } from '../../src/questions/dates';
 import { findForums, understand } from '../../src/questions/intent';
 import { rewritePhrases, stem, synonymsOf, englishOf } from '../../src/questions/lexicon';
-import { isTableRow, itemSentences, stripAttachments } from '../../src/questions/retrieve';
+import { isTableRow, itemSentences, personNames, statesAnswerType, stripAttachments } from '../../src/questions/retrieve';
 import { detectLanguage, foldText, sentences, skel, tokenize } from '../../src/questions/text';
 import { statedDate } from '../../src/questions';
 import { KNOWN_FORUMS } from '../../src/store/forums';
@@ -179,6 +179,32 @@ describe('intent', () => {
     expect(u('hvor mange penge skal socialsekretariatet skære i 2024').topic).not.toContain('penge');
   });
 
+  it('reads the forum named for its meeting, two-digit years, and meetings after a date', () => {
+    expect(u('hvornår er næste DAS').intent).toBe('next_meeting');
+    expect(u('naar er naeste socialdirektørforum').intent).toBe('next_meeting');
+    expect(u('hvad blev besluttet på sidste SDF').time.relative).toBe('last');
+    // Danish types "okt 14" for October 2014; in English "Aug 14" is a day, "Aug '14" a year
+    expect(u('hvem fra fanø meldte fravær okt 14').time.filter).toMatchObject({ from: '2014-10-01', to: '2014-10-31' });
+    expect(resolveTime(fold('the meeting on aug 14'), NOW, 'en').filter).toMatchObject({ month: 8, day: 14 });
+    expect(u('er der steder med underbelægning 1. halvår 23').topic).toContain('2023');
+    const after = u('hvornår er das mødet efter august mødet 2020');
+    expect(after.intent).toBe('next_meeting');
+    expect(after.time.filter).toMatchObject({ from: '2020-08-01', to: '2020-08-31' });
+    expect(u('hvornår mødtes socialdirektørkredsen efter 14. december 2011').time.relative).toBe('next');
+  });
+
+  it('reads decisions, roles and the kind of answer as people type them', () => {
+    expect(u('hvad endte de med om visitation under 15 timer om ugen').intent).toBe('decision');
+    expect(u('what did DAS land on regarding NOPII?').intent).toBe('decision');
+    expect(u('hvem var referant i socialdirektørkredsen 14/12 2011').facets).toEqual(['minutes_taker']);
+    expect(u('hvem var ordstyrer på mødet 3 okt 2014').facets).toEqual(['chair']);
+    expect(u('was the may 2020 DAS meeting physical or online?').facets).toEqual(['place']);
+    expect(u('fra hvornår stiger prisen på aalborg krisecenter').answerType).toBe('date');
+    expect(u('hvor meget stiger prisen og fra hvornår').answerType).toBe('amount');
+    expect(u('hvor stort var underskuddet i kr').answerType).toBe('amount');
+    expect(u('hvad vil et samarbejde med LSI koste om året').answerType).toBe('amount');
+  });
+
   it('answers English questions in English, Danish in Danish, and follows lang and locale', () => {
     expect(u('What did the forum decide about the meeting plan?').lang).toBe('en');
     expect(u('hvad blev besluttet om mødeplanen').lang).toBe('da');
@@ -216,6 +242,20 @@ describe('sentences and tables', () => {
     expect(isTableRow('Det koster 4 kr.')).toBe(false);
     const s = itemSentences({ title: 't', background: 'Tabel 2.\n\nPladser Døgntakst\nA Center 4 2.719\nB Center 6 2.591', recommendation: null, decision: null });
     expect(s.find((x) => x.text.startsWith('B Center'))?.header).toBe('Pladser Døgntakst');
+  });
+  it('tells what kind of thing a sentence states', () => {
+    // a decimal number of places counts them; it is no amount
+    expect(statesAnswerType('amount', 'Vænget har kun anvendt 1,75 af de fire pladser, og fra august 0,62 pladser.')).toBe(false);
+    expect(statesAnswerType('amount', 'Underskuddet var ca. 6,1 mio. kr.')).toBe(true);
+    // "Jan" is a name; "3. jan" a date
+    expect(statesAnswerType('date', 'Peter Rasmussen og Jan Nielsen sidder i bestyrelsen.')).toBe(false);
+    expect(statesAnswerType('date', 'Fristen er 3. jan 2021.')).toBe(true);
+    // an amount of money counts no people or things
+    expect(statesAnswerType('count', 'Udgifterne stiger fra 10.050.000 kr. til 11.272.000 kr.')).toBe(false);
+  });
+  it('finds persons\' names apart from places and bodies', () => {
+    expect(personNames('Socialdirektørforum udpegede Esbjerg Kommune Bodil Nissen til samrådet.')).toEqual(['Bodil Nissen']);
+    expect(personNames('Projektledere har involveret Fælleskommunalt Socialsekretariat og Region Syddanmark.')).toEqual([]);
   });
   it('drops attachment lines from a decision', () => {
     expect(stripAttachments('Godkendt.\n\n- 6a - Oversigt over takster\n- Bilag 2.pdf')).toBe('Godkendt.');
