@@ -405,7 +405,8 @@ const TYPED = new Set<AnswerType>(['count', 'amount', 'date', 'person', 'place']
 // (a short form only beside a number: "Jan Nielsen" is a name, "3. jan 2020" a date)
 const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\b|\d\.?\s*(?:jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\.?\s*\d/i;
 /** Day and month ("3/10", "3.10") or a clock time ("kl. 9"). */
-const DAY_MONTH_OR_TIME = /\b\d{1,2}[./-]\d{1,2}\b|\bkl\.?\s*\d/;
+// ("2-3 repræsentanter" is a range and "2/3 af efterspørgslen" a fraction, not dates)
+const DAY_MONTH_OR_TIME = /\b\d{1,2}[./]\d{1,2}\b(?!\s*(?:af|of)\b)|\b\d{1,2}-\d{1,2}-\d{2,4}\b|\bkl\.?\s*\d/;
 
 /** Words that make a capitalised phrase an organisation or a place, not a person ("Varde Kommune", "Region Syddanmark"). */
 /** Words that end like a body's name ("Socialsekretariat", "Socialstyrelsen", "Sundhedsdirektørkredsen"). */
@@ -491,8 +492,9 @@ export function statesAnswerType(type: AnswerType, text: string): boolean {
     case 'count':
       return /(?<![\d.,])(?!(?:19|20)\d\d\b)\d+/.test(countable(text)) || /\b(?:en|et|to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tyve|ingen|alle|begge|one|two|three|four|five|six|seven|eight|nine|ten|none|both)\b/i.test(text);
     case 'amount':
-      // (a decimal number of places or persons counts them: "kun anvendt 1,75 af de fire", "0,62 pladser")
-      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|(?<!\p{L})(?:procent|percent)(?!\p{L})|%|\d{1,3}(?:\.\d{3})+|\d+,\d+(?!\d)(?!\s*(?:af|ud af|of|pladser|plads|personer|borgere|årsværk|fuldtids\p{L}*|stillinger|medarbejdere|timer|uger|måneder|år)(?!\p{L}))|\d+\s*(?:million|mill)/iu.test(text);
+      // (a decimal number of places or persons counts them: "kun anvendt 1,75 af de fire", "0,62 pladser"; so does a
+      // large number before a noun: "2.085 tilsynsbesøg")
+      return /(?<!\p{L})(?:kr|mio|mia|pct|dkk)(?!\p{L})|kroner|(?<!\p{L})(?:procent|percent)(?!\p{L})|%|\d{1,3}(?:\.\d{3})+(?![\d.])(?!\s+(?!kr\b|kroner|mio|mia|dkk|pr\b|per\b)\p{Ll}{3,})|\d+,\d+(?!\d)(?!\s*(?:af|ud af|of|pladser|plads|personer|borgere|årsværk|fuldtids\p{L}*|stillinger|medarbejdere|timer|uger|måneder|år)(?!\p{L}))|\d+\s*(?:million|mill)/iu.test(text);
     case 'place':
       // a town or municipality, a postal address, or a named venue ("på Comwell Kellers Park", "hos Region Nordjylland");
       // a region alone is where the forum is, not where something happens
