@@ -638,6 +638,15 @@ const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand 
  * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
  * - an amount or count for a year the question names comes from a sentence about that year, not another.
  */
+/** The days a text names by day and month ("27. marts 2015" → "27 3"). */
+function daysNamed(text: string): string[] {
+  const folded = tokenize(text).map(skel).join(' ');
+  return [...folded.matchAll(/(?<!\d)(\d{1,2}) ([a-z]+)/g)].flatMap((m) => {
+    const month = MONTHS_FOLDED.findIndex((names) => names.includes(m[2]));
+    return month >= 0 ? [`${Number(m[1])} ${month + 1}`] : [];
+  });
+}
+
 /** A date still to be set ("finder en dato for møde", "datoen fastsættes senere"). */
 const DATE_NOT_SET = /\b(?:finder|finde|findes|fastsætter|fastsætte|aftaler|aftale) (?:en|et) (?:ny )?(?:dato|tidspunkt)|dato(?:en)? (?:følger|fastsættes|fastlægges|aftales|meldes ud|udmeldes) senere|(?:dato|tidspunkt)(?:et|en)? er endnu ikke|endnu ikke (?:fastlagt|fastsat|aftalt|besluttet)|ikke (?:fastlagt|fastsat) endnu|(?:date|time) (?:is |has )?(?:still )?to be (?:set|decided|agreed|found)|not yet (?:set|decided|scheduled)\b/i;
 
@@ -674,7 +683,7 @@ function appointmentNamed(u: Understood, item: ItemRow): boolean {
 }
 
 /** Asks who was appointed at the meeting ("blev udpeget", "nye medlemmer"), not who holds a seat ("har SDF udpeget"). */
-const APPOINTED = /\b(?:blev (?:\S+ ){0,3}?(?:udpeget|valgt)|udpegede|valgte|(?:was|were) (?:\S+ ){0,3}?(?:appointed|elected|chosen)|blev (?:de )?nye?|nye medlemmer|nyt medlem|new members?|new representatives?)\b/;
+const APPOINTED = /\b(?:blev (?:\S+ ){0,3}?(?:udpeget|valgt)|udpegede|valgte|kom (?:med )?(?:i|ind i)|joined|(?:was|were) (?:\S+ ){0,3}?(?:appointed|elected|chosen)|blev (?:de )?nye?|nye medlemmer|nyt medlem|new members?|new representatives?)\b/;
 
 /** Whether a name in the minutes is one the question gives ("Jørgen Rasmussen" for "før jørgen rasmussen"). */
 function namedIn(u: Understood, name: string): boolean {
@@ -698,6 +707,10 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   }
   // "hvor stort var underskuddet i kr": kroner asked, kroner stated (not a count of places or a share)
   if (u.answerType === 'date') {
+    // "hvilken dato blev mødet 27. marts 2015 flyttet til": the date the question gives is not the answer
+    const given = new Set(daysNamed(u.question));
+    const stated = daysNamed(text);
+    if (given.size && stated.length && stated.every((d) => given.has(d))) return false;
     // "hvilken dato blev fællesmødet lagt": "… finder en dato for møde mellem …" says it is not set; another date in the
     // quote belongs to something else
     const content = groups.filter((g) => !g.numeric && !isWeak(g.token) && g.idf >= 0.5);
@@ -722,7 +735,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     if (role && !groupMatchText(role, text)) return false;
     // "hvad hedder borgmesteren", "hvem er formand", "names please": a person's name, not just "borgmesteren i Middelfart"
     // (so do the members of a body: "hvem sad i forretningsudvalget" is not answered by "Forretningsudvalget indstiller")
-    if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people|hvem (?:sad|sidder|sidde|er med|var med)|who (?:sits?|sat|is on|are on|was on|were on)|medlem\w*|members?|reprasentant\w*|representatives?)\b/.test(u.folded)) && !namesPerson(text)) return false;
+    if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people|hvem (?:sad|sidder|sidde|er med|var med)|hvem (?:blev|er|bliver) (?:ny |nye |den nye )?(?:tovholder\w*|formand\w*|nastformand\w*|leder\w*|koordinator\w*|kontaktperson\w*|repr\w*sentant\w*|medlem\w*)|who (?:became|is|will be) (?:the )?(?:new )?(?:chair\w*|coordinator|lead|leader|contact person|representative|member)|who (?:sits?|sat|is on|are on|was on|were on)|medlem\w*|members?|reprasentant\w*|representatives?)\b/.test(u.folded)) && !namesPerson(text)) return false;
     // (and the role's holder is named beside the role: "borgmesteren i Middelfart er formand for KKR" names no one)
     // ("Formand for arbejdsgruppen, Tommy Neesgaard" names the chair of another body than the one asked about)
     const ofOther = (x: string) => [...x.matchAll(/\b(?:formand|formanden|forperson|leder|lederen|chef|direktør|koordinator)\s+(?:for|i|af)\s+(?:den |det )?(\p{L}+)/giu)].some((m) => {
