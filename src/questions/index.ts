@@ -632,12 +632,6 @@ const MONTHS_FOLDED = Array.from({ length: 12 }, (_, i) => Object.keys(MONTHS).f
 
 const ROLE_WORDS = new Set('formand formanden forperson forpersonen nastformand leder lederen direktor direktoren chef chefen koordinator kontaktperson sekretar sekretaren referent referenten borgmester borgmesteren forstander forstanderen chair chairman chairperson head director leader coordinator secretary manager mayor chief'.split(' '));
 
-/**
- * Finer checks of a fact answer against the question:
- * - "hvem er formand for …": the sentences name the role, not just some people;
- * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
- * - an amount or count for a year the question names comes from a sentence about that year, not another.
- */
 /** The days a text names by day and month ("27. marts 2015" → "27 3"). */
 function daysNamed(text: string): string[] {
   const folded = tokenize(text).map(skel).join(' ');
@@ -656,7 +650,7 @@ const MONEY_ASKED = /\b(?:i kr|i kroner|hvor mange (?:penge|kroner|kr)|how much 
 const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:stigning\w*|forhojels\w*|increase|rise)|samlede? (?:\w+ )?\w*(?:takst|pris)\w*|\w*takst(?:en)? (?:bliver|er|var) (?:nu|sa)|total (?:daily )?(?:rate|price))\b/;
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
-/** A person's name the question gives (two capitalised words, or a name the folded question holds whole). */
+/** Whether the question gives a person's name (two capitalised words: "før Jørgen Rasmussen"). */
 function askedPerson(u: Understood): boolean {
   return personNames(u.question).length > 0;
 }
@@ -697,6 +691,14 @@ const PEOPLE_WORDS = new RegExp(`^(?:${PEOPLE_DA}|folk|people|persons|members?|p
 /** After a number in the minutes ("10 deltagere", "5 nye medlemmer"). */
 const PEOPLE_AFTER = new RegExp(`^\\s*(?:\\S+ )?(?:${PEOPLE_DA})\\b`);
 
+/**
+ * Finer checks of a fact answer against the question:
+ * - "hvem er formand for …": the sentences name the role, not just some people;
+ * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
+ * - an amount or count for a year the question names comes from a sentence about that year, not another;
+ * - a date asked is neither the date the question gives nor one the minutes say is still to be set;
+ * - kroner asked are kroner stated, and a rate before or after a rise is not the size of the rise.
+ */
 function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string): boolean {
   if (log.isLevelEnabled('trace')) log.trace({ text, context: context.slice(0, 800) }, 'questions: fact sentences');
   const { u } = ctx;
@@ -705,7 +707,6 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (rise && (u.answerType === 'amount' || u.answerType === 'count')) {
     if (!RISE_STATED.test(text)) return false;
   }
-  // "hvor stort var underskuddet i kr": kroner asked, kroner stated (not a count of places or a share)
   if (u.answerType === 'date') {
     // "hvilken dato blev mødet 27. marts 2015 flyttet til": the date the question gives is not the answer
     const given = new Set(daysNamed(u.question));
@@ -716,6 +717,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     const content = groups.filter((g) => !g.numeric && !isWeak(g.token) && g.idf >= 0.5);
     if (sentences(text).some((x) => DATE_NOT_SET.test(x) && content.filter((g) => groupMatchText(g, x)).length >= Math.min(2, content.length))) return false;
   }
+  // "hvor stort var underskuddet i kr": kroner asked, kroner stated (not a count of places or a share)
   if (u.answerType === 'amount' && MONEY_ASKED.test(u.folded) && !/(?<!\p{L})(?:kr|mio|mia|dkk)(?!\p{L})|kroner|\d{1,3}(?:\.\d{3}){1,}/iu.test(text)) return false;
   if (u.answerType === 'amount' && ASKS_LEVEL.test(u.folded)) {
     // "hvad er døgntaksten efter stigningen": the rate itself, not only how much it rises ("hævet med 50 kr.")
@@ -809,6 +811,7 @@ function specificStated(u: Understood, groups: TermGroup[], item: ItemRow, text:
   return groupMatchText(rarest, text);
 }
 
+/** Whether the item is about what the question names: in its title, recommendation or decision, or twice in its case text. */
 function mentionedBeyondPassing(groups: TermGroup[], item: ItemRow): boolean {
   const named = groups.filter((g) => !g.numeric && !isWeak(g.token) && g.idf >= 0.5);
   if (!named.length) return true;
