@@ -26,15 +26,17 @@ export function fmtTime(local: string | null | undefined, lang: Lang): string | 
 }
 
 /**
- * "kl. 9.00-12.00"; in English "09:00-12:00 (9.00-12.00)": the English form, then the Danish one the minutes
- * usually write, so the time can be found in them either way.
+ * "kl. 9.00-12.00 (09:00-12:00)"; in English "09:00-12:00 (9.00-12.00)": the answer's own form, then the other one,
+ * since minutes write both ("kl. 9.00-12.00" in the text, "2016-08-15 09:00" in a header), so the time can be found
+ * in them either way.
  */
 export function fmtTimeRange(start: string | null, end: string | null, lang: Lang): string | null {
   const da = (x: string | null) => fmtTime(x, 'da');
   const a = fmtTime(start, lang);
   if (!a) return null;
   const b = fmtTime(end, lang);
-  if (lang === 'da') return b ? `kl. ${a}-${b}` : `kl. ${a}`;
+  const en = (x: string | null) => fmtTime(x, 'en');
+  if (lang === 'da') return b ? `kl. ${a}-${b} (${en(start)}-${en(end)})` : `kl. ${a} (${en(start)})`;
   return b ? `${a}-${b} (${da(start)}-${da(end)})` : `at ${a} (${da(start)})`;
 }
 

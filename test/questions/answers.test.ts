@@ -115,10 +115,13 @@ describeWithSeeds.each(engines())('answers over the seeds on %s', (engine, opts)
     expect(none.sources).toEqual([]);
   });
 
-  it('gives an English clock time both ways, so it can be found in the minutes', async () => {
+  it('gives a clock time both ways, so it can be found in the minutes', async () => {
     const a = await answerQuestion(db, { question: 'What time did the Socialdirektørkredsen meeting on 14 Dec 2011 start?' });
     expect(a).toMatchObject({ answered: true, lang: 'en' });
     expect(a.text).toContain('10:00-12:00 (10.00-12.00)');
+    const da = await answerQuestion(db, { question: 'hvad tid startede socialdirektørforum mødet 15/8 2016' });
+    expect(da).toMatchObject({ answered: true, lang: 'da' });
+    expect(da.text).toContain('kl. 9.00-12.00 (09:00-12:00)');
   });
 
   it('forces the answer language with lang', async () => {
