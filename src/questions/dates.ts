@@ -110,8 +110,8 @@ export function resolveTime(folded: string, nowIn?: Date | string, lang: 'da' | 
   );
   // 10/2014, 10-2014
   take(/\b(\d{1,2})[/-](\d{4})\b/, (m) => (+m[1] >= 1 && +m[1] <= 12 ? monthFilter(+m[2], +m[1], m[0]) : null));
-  // den 3/10 (no year)
-  take(/\b(?:den|d\.|on) (\d{1,2})[/.](\d{1,2})\b/, (m) =>
+  // den 3/10, mødet 25/5 (no year)
+  take(/\b(?:den|d\.|on|modet|mode|meeting) (\d{1,2})[/.](\d{1,2})\b(?![/.:]?\d)/, (m) =>
     +m[2] >= 1 && +m[2] <= 12 ? { month: +m[2], day: +m[1], precision: 'day', soft: false, text: m[0] } : null,
   );
   // i maj, in may, mødet i oktober (no year): the most recent such month at or before now, else any year
@@ -143,12 +143,14 @@ export function resolveTime(folded: string, nowIn?: Date | string, lang: 'da' | 
     const d = today.minus({ days: back });
     return { from: iso(d), to: iso(d), precision: 'day', soft: false, text: m[0] };
   });
-  // på mandag, next monday, på fredag
+  // på mandag, next monday, på fredag; but "what did we decide on monday", "hvad besluttede vi på mandag": the one before
+  const pastTense = /\b(?:did|was|were|had|decided|agreed|approved|discussed|happened|besluttede|aftalte|godkendte|drøftede|droftede|blev|var|havde|skete)\b/.test(folded);
   take(new RegExp(`\\b(?:pa|next|on|kommende|naste) (${WEEKDAY_RE})\\b`), (m) => {
     const wd = WEEKDAYS[m[1]];
-    let fwd = (wd - today.weekday + 7) % 7;
-    if (fwd === 0) fwd = 7;
-    const d = today.plus({ days: fwd });
+    const back = pastTense && !/^(?:next|kommende|naste)\b/.test(m[0]);
+    let days = back ? (today.weekday - wd + 7) % 7 : (wd - today.weekday + 7) % 7;
+    if (days === 0) days = 7;
+    const d = back ? today.minus({ days }) : today.plus({ days });
     return { from: iso(d), to: iso(d), precision: 'day', soft: false, text: m[0] };
   });
   // weeks, months, years relative to now

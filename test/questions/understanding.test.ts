@@ -191,6 +191,10 @@ describe('intent', () => {
     expect(after.intent).toBe('next_meeting');
     expect(after.time.filter).toMatchObject({ from: '2020-08-01', to: '2020-08-31' });
     expect(u('hvornår mødtes socialdirektørkredsen efter 14. december 2011').time.relative).toBe('next');
+    // "on monday" in a question about the past is the Monday before (NOW is a Wednesday); "på mandag" ahead is the next
+    expect(u('what did we decide on monday about the anonymous drug treatment?').time.filter).toMatchObject({ from: '2023-10-09' });
+    expect(u('hvornår er mødet på mandag').time.filter).toMatchObject({ from: '2023-10-16' });
+    expect(u('hvem var referenter på das mødet 25/5').time.filter).toMatchObject({ month: 5, day: 25 });
   });
 
   it('reads decisions, roles and the kind of answer as people type them', () => {
@@ -198,6 +202,9 @@ describe('intent', () => {
     expect(u('what did DAS land on regarding NOPII?').intent).toBe('decision');
     expect(u('hvem var referant i socialdirektørkredsen 14/12 2011').facets).toEqual(['minutes_taker']);
     expect(u('hvem var ordstyrer på mødet 3 okt 2014').facets).toEqual(['chair']);
+    expect(u('hvem var referenter på das mødet 25/5').facets).toEqual(['minutes_taker']);
+    expect(u('var læsø med på das mødet i maj 2020').facets).toEqual(['participants']);
+    expect(u('Which minutes were approved at the Socialdirektørforum meeting in August 2016?').intent).toBe('decision');
     expect(u('was the may 2020 DAS meeting physical or online?').facets).toEqual(['place']);
     expect(u('fra hvornår stiger prisen på aalborg krisecenter').answerType).toBe('date');
     expect(u('hvor meget stiger prisen og fra hvornår').answerType).toBe('amount');
