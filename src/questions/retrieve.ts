@@ -518,8 +518,11 @@ export function factSentences(groups: TermGroup[], item: ItemRow, type: AnswerTy
   const title = fieldWords(item.title);
   const sentGroups = groups.map((g) => ({ ...g, idf: groupMatch(g, title) >= 0.8 ? g.idf * 0.35 : g.idf }));
   const fw = sents.map((s) => fieldWords(s.header ? `${s.header} ${s.text}` : s.text));
+  // the paragraph a sentence stands in names its subject too ("d) Faaborg-Midtfyn … nyt §107 tilbud. … Tilbuddet består
+  // af 5 lejligheder"): words of the same paragraph count, less than the sentence's own
+  const paragraphs = new Map(sents.map((s) => [s.line, fieldWords(s.line)] as const));
   const scored = sents.map((s, i) => {
-    const near = (g: TermGroup) => 0.5 * Math.max(i > 0 ? groupMatch(g, fw[i - 1]) : 0, i + 1 < fw.length ? groupMatch(g, fw[i + 1]) : 0);
+    const near = (g: TermGroup) => Math.max(0.5 * Math.max(i > 0 ? groupMatch(g, fw[i - 1]) : 0, i + 1 < fw.length ? groupMatch(g, fw[i + 1]) : 0), 0.5 * groupMatch(g, paragraphs.get(s.line) ?? fw[i]));
     const cov = weightedCoverage(groups, (g) => Math.max(groupMatch(g, fw[i]), near(g), 0.8 * groupMatch(g, title))).cov;
     const own = weightedCoverage(sentGroups, (g) => groupMatch(g, fw[i])).cov;
     const total = (type === 'count' || type === 'amount') && /\b(?:i alt|samlet|total|sammenlagt)\b/i.test(s.text) ? 0.25 : 0;
