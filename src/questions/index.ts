@@ -685,9 +685,10 @@ function namedIn(u: Understood, name: string): boolean {
   return tokenize(name).map(skel).some((w) => asked.has(w));
 }
 
-/** Words that count people, whatever the minutes call them. */
-const PEOPLE_DA = 'medlem\\w*|deltager\\w*|personer|repr\\w*sentant\\w*|borgere';
-const PEOPLE_WORDS = new RegExp(`^(?:${PEOPLE_DA}|folk|people|persons|members?|participants?|attendees?|representatives?)$`);
+/** Words that count people, whatever the minutes call them (folded: "mænd" is "mand", "børn" "born"). */
+const PEOPLE_DA = 'medlem\\w*|deltager\\w*|personer|repr\\w*sentant\\w*|borgere|kvinder|mand|born|unge|beboere|brugere';
+/** The people a question counts, by what they are or are like ("hvor mange gravide", "how many pregnant women"). */
+const PEOPLE_WORDS = new RegExp(`^(?:${PEOPLE_DA}|folk|people|persons|members?|participants?|attendees?|representatives?|gravide|misbrugere|hjemlose|udsatte|aldre|handicappede|women|men|children|pregnant|users|residents)$`);
 /** After a number in the minutes ("10 deltagere", "5 nye medlemmer"). */
 const PEOPLE_AFTER = new RegExp(`^\\s*(?:\\S+ )?(?:${PEOPLE_DA})\\b`);
 
