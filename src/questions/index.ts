@@ -530,7 +530,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     const role = u.answerType === 'person' ? groups.find((g) => ROLE_WORDS.has(g.token)) : undefined;
     // "hvem var medlem før Jørgen Rasmussen": a sentence naming someone else
     const other = u.answerType === 'person' && askedPerson(u) ? (x: string) => (personNames(x).some((n) => !namedIn(u, n)) ? 0.25 : 0) : null;
-    const bonus = upcoming || role || other ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) + (other ? other(x) : 0) : undefined;
+    // "who did the new representative replace": the sentence on the one stepping down, not the appointment
+    const before = u.answerType === 'person' && PREDECESSOR.test(u.question) ? (x: string) => (STEPPING_DOWN.test(x) && namesPerson(x) ? 0.5 : 0) - (/\b(?:ny|nye|nyt|udpegede|udpeges|udpeget|vælger|valgte)\b/i.test(x) ? 0.3 : 0) : null;
+    const bonus = upcoming || role || other || before ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) + (other ? other(x) : 0) + (before ? before(x) : 0) : undefined;
     let fact = factSentences(groups, it, u.answerType, 2, bonus);
     if ((u.answerType === 'date' || u.answerType === 'amount') && fact.text && !statesAnswerType(u.answerType, fact.text)) {
       // "fra hvilken dato …", "hvor mange penge skal sekretariatet spare": the best-matching sentences state no date or
@@ -675,6 +677,11 @@ function appointmentNamed(u: Understood, item: ItemRow): boolean {
   if (u.answerType !== 'person' || !APPOINTED.test(u.folded) || !item.decision?.trim()) return true;
   return personNames(`${item.decision}\n${item.recommendation ?? ''}`).length > 0;
 }
+
+/** Asks who held a seat before: "før Jørgen Rasmussen", "before the 2016 appointment", "who is she replacing". */
+const PREDECESSOR = /(?:\b(?:før|inden|before|prior to) (?:\p{Lu}|den nye|det nye|the new|new|\d{4}|the \d{4}|udpegningen|the appointment)|\bpredecessor|forgænger|\bwho (?:did|is|was) (?:\S+ ){1,5}?(?:replace|replacing|succeed|succeeding)\b|\bhvem (?:afløste|erstattede) (?:hun|han|de)\b)/iu;
+/** A sentence on one who steps down or has held the seat. */
+const STEPPING_DOWN = /\b(?:stopper|udtræder|udtrådt|fratræder|fratrådt|opsagt|går på pension|har siden|har været|hidtidige|tidligere)\b/i;
 
 /** Asks who was appointed at the meeting ("blev udpeget", "nye medlemmer"), not who holds a seat ("har SDF udpeget"). */
 const APPOINTED = /\b(?:blev (?:\S+ ){0,3}?(?:udpeget|valgt)|udpegede|valgte|kom (?:med )?(?:i|ind i)|joined|(?:was|were) (?:\S+ ){0,3}?(?:appointed|elected|chosen)|blev (?:de )?nye?|nye medlemmer|nyt medlem|new members?|new representatives?)\b/;
