@@ -98,6 +98,9 @@ export const isBodyName = (t: string) => BODY_ABBREVIATIONS.has(t) || /^byrad(?:
 /** Bodies known by their letters: Kommunekontaktrådet, Kommunernes Landsforening, Kommunaldirektørkredsen. */
 const BODY_ABBREVIATIONS = new Set(['kkr', 'kl', 'kdk']);
 
+/** Things numbered in minutes: "fokusområde 3", "spor 2", "fase 1" (not "punkt", an agenda item's number). */
+const NUMBERED = /^(?:\w*omrade\w*|fase\w*|spor\w*|trin\w*|model\w*|scenari\w*|bilag\w*|afsnit\w*|kapitel\w*|indsats\w*|malsatning\w*|anbefaling\w*|area|areas|phase|track|step|model|scenario|appendix|section|chapter|recommendation)$/;
+
 /** Topic words that should not be dropped even though a meeting word resembles them. */
 function isTopicWord(t: string): boolean {
   if (t.length < 2) return false;
@@ -199,10 +202,12 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const hasAgenda = AGENDA.test(folded) && !/\bgodkend|approv/.test(folded);
 
   const restTokens = rest.split(' ').flatMap((w) => (/^[\d.,]+$/.test(w) ? [w.replace(/[.,]$/, '')] : tokenize(w).map(skel))).filter(Boolean);
-  let topic = restTokens.filter((t) => !fw.has(t) && isTopicWord(t) && !MEETING_VERBS.has(t));
+  // a single digit after a numbered thing names it ("fokusområde 3", "fase 2", "focus area 3")
+  const numbered = (t: string, i: number) => /^\d$/.test(t) && i > 0 && NUMBERED.test(restTokens[i - 1]);
+  let topic = restTokens.filter((t, i) => !fw.has(t) && (isTopicWord(t) || numbered(t, i)) && !MEETING_VERBS.has(t));
   // "hvor mange deltager …", "how many participants …": what is counted is a topic word, whatever it is
   const counted = /\b(?:hvor mange|how many|antal(?:let)?(?: af)?|number of)\s+(\S+)/.exec(folded)?.[1];
-  const factTopic = restTokens.filter((t) => !fw.has(t) && (isTopicWord(t) || MEETING_VERBS.has(t) || (t === counted && !STOPWORDS.has(t)) || (MEETING_NOUNS.has(t) && /\b(?:hvor mange|how many|antal)\b/.test(folded))));
+  const factTopic = restTokens.filter((t, i) => !fw.has(t) && (isTopicWord(t) || numbered(t, i) || MEETING_VERBS.has(t) || (t === counted && !STOPWORDS.has(t)) || (MEETING_NOUNS.has(t) && /\b(?:hvor mange|how many|antal)\b/.test(folded))));
   // English words with no Danish gloss that are plain function words are dropped too
   // a year that was read as a (soft) time filter stays a topic word only when there are other topic words
   const softYear = time.filter?.soft ? time.filter.text : null;

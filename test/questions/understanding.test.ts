@@ -167,6 +167,9 @@ describe('intent', () => {
     expect(x.topic).toEqual(['tilbudsportalen']);
     expect(x.time.filter?.from).toBe('2014-10-01');
     expect(u('hvor mange pladser har Hobro Krisecenter').topic).toEqual(['pladser', 'hobro', 'krisecenter']);
+    // a single digit names a numbered thing, and only that
+    expect(u('hvad vil das hellere kalde fokusområde 3').topic).toContain('3');
+    expect(u('hvem var de 3 fra odense').topic).not.toContain('3');
   });
 
   it('tells the kind of answer wanted', () => {
