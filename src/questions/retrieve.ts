@@ -612,9 +612,10 @@ export function decisionQuote(groups: TermGroup[], item: ItemRow, maxChars = 450
   // a sub-heading: a whole short line without a full stop ("Mulighed for revision af takster to gange årligt")
   const headings = new Set(lines.map((l) => l.trim()).filter((l) => l.length <= 140 && !/[.!?:]$/.test(l)));
   const fw = sents.map((s) => fieldWords(s));
-  // words the title carries identify the item, not the sentence (as in factSentences)
+  // words the title carries identify the item, not the sentence (as in factSentences, and more so: every sentence of a
+  // decision is about the item's subject, and one that repeats the title, "Nordjysk Socialaftale 2018-2020", says least)
   const title = fieldWords(item.title);
-  const sentGroups = groups.map((g) => ({ ...g, idf: groupMatch(g, title) >= 0.8 ? g.idf * 0.35 : g.idf }));
+  const sentGroups = groups.map((g) => ({ ...g, idf: groupMatch(g, title) >= 0.8 ? g.idf * 0.15 : g.idf }));
   const scored = sents.map((s, i) => ({ s, i, cov: weightedCoverage(sentGroups, (g) => groupMatch(g, fw[i])).cov }));
   // a heading is read with what was said under it (up to the next heading)
   const under = (i: number) => {
