@@ -532,7 +532,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     const other = u.answerType === 'person' && askedPerson(u) ? (x: string) => (personNames(x).some((n) => !namedIn(u, n)) ? 0.25 : 0) : null;
     // "who did the new representative replace": the sentence on the one stepping down, not the appointment
     const before = u.answerType === 'person' && PREDECESSOR.test(u.question) ? (x: string) => (STEPPING_DOWN.test(x) && namesPerson(x) ? 0.5 : 0) - (/\b(?:ny|nye|nyt|udpegede|udpeges|udpeget|vælger|valgte)\b/i.test(x) ? 0.3 : 0) : null;
-    const bonus = upcoming || role || other || before ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) + (other ? other(x) : 0) + (before ? before(x) : 0) : undefined;
+    // "hvem skal brevet sendes videre til": the sentence that sends it to someone
+    const recipient = u.answerType === 'person' && /\b(?:sendes|sendt|sende|sent|send|forwarded|videresendes|oversendes)\b[^?]*\b(?:til|to)\b|\bto whom\b/.test(u.folded) ? (x: string) => (/\b(?:fremsend|send|videresend|oversend|forelæg)\w*\s+(?:\S+\s+){0,2}til\s+\p{Lu}/u.test(x) ? 0.4 : 0) : null;
+    const bonus = upcoming || role || other || before || recipient ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) + (other ? other(x) : 0) + (before ? before(x) : 0) + (recipient ? recipient(x) : 0) : undefined;
     let fact = factSentences(groups, it, u.answerType, 2, bonus);
     if ((u.answerType === 'date' || u.answerType === 'amount') && fact.text && !statesAnswerType(u.answerType, fact.text)) {
       // "fra hvilken dato …", "hvor mange penge skal sekretariatet spare": the best-matching sentences state no date or
