@@ -400,7 +400,7 @@ async function answerAgenda(ctx: Ctx, decisions: boolean): Promise<Answer> {
 export const THRESHOLDS = { coverage: 0.72, passage: 0.5, decisionCoverage: 0.7 };
 
 const DA_MONTHS = 'januar februar marts april maj juni juli august september oktober november december'.split(' ');
-const MONTH_NAMES = new Set('januar februar marts april maj juni juli august september oktober november december january february march may june july october'.split(' '));
+const MONTH_NAMES = new Set([...DA_MONTHS, ...'january february march may june july october'.split(' ')]);
 
 function isConfident(top: Scored | undefined, intent: AnswerIntent): top is Scored {
   return !!top && top.coverage >= (intent === 'decision' ? THRESHOLDS.decisionCoverage : THRESHOLDS.coverage) && top.passageCoverage >= THRESHOLDS.passage;
@@ -551,10 +551,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
         excerpt = quote;
         text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
       } else return dontKnow(ctx, intent, 'no sentence states it', scored);
-    } else if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context) || !namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`) || !appointmentNamed(u, it) || !statesAnswerType(u.answerType, fact.text) || !statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context)) {
-      // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
-      return dontKnow(ctx, intent, !entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context) ? 'name not in the sentences' : !namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`) ? 'names only the person asked about' : !appointmentNamed(u, it) ? 'the decision names no one' : !statesAnswerType(u.answerType, fact.text) ? `no ${u.answerType} stated` : 'not what was asked', scored);
     } else {
+      const refusal = factRefusal(ctx, groups, it, fact);
+      if (refusal) return dontKnow(ctx, intent, refusal, scored);
       // "hvor meget og fra hvornår": the second thing asked, from its own sentence
       const second = /\b(?:og|and) (?:fra |from |since )?(?:hvornar|when)\b/.test(u.folded) ? 'date' : /\b(?:og|and) (?:hvorfor|why)\b/.test(u.folded) ? 'reason' : null;
       if (second && second !== u.answerType && !(second === 'date' && statesAnswerType('date', fact.text))) {
@@ -803,6 +802,18 @@ function entitiesStated(u: Understood, groups: TermGroup[], text: string): boole
     if (!groupMatchText(g, text)) return false;
   }
   return true;
+}
+
+/** Why the quoted sentences do not answer the question, or null when they do (each check below says what it catches). */
+function factRefusal(ctx: Ctx, groups: TermGroup[], it: ItemRow, fact: { text: string; context: string }): string | null {
+  const { u } = ctx;
+  // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
+  if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context)) return 'name not in the sentences';
+  if (!namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`)) return 'names only the person asked about';
+  if (!appointmentNamed(u, it)) return 'the decision names no one';
+  if (!statesAnswerType(u.answerType, fact.text)) return `no ${u.answerType} stated`;
+  if (!statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context)) return 'not what was asked';
+  return null;
 }
 
 /**

@@ -403,15 +403,17 @@ export type AnswerType = 'count' | 'amount' | 'date' | 'person' | 'place' | 'rea
 const TYPED = new Set<AnswerType>(['count', 'amount', 'date', 'person', 'place']);
 
 // (a short form only beside a number: "Jan Nielsen" is a name, "3. jan 2020" a date)
-const MONTH_WORDS = /\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)\b|\d\.?\s*(?:jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\.?\s*\d/i;
+const MONTHS_LONG = 'januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december';
+const MONTHS_SHORT = 'jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec';
+const MONTH_WORDS = new RegExp(`\\b(?:${MONTHS_LONG})\\b|\\d\\.?\\s*(?:${MONTHS_SHORT})\\b|\\b(?:${MONTHS_SHORT})\\.?\\s*\\d`, 'i');
 /** Day and month ("3/10", "3.10") or a clock time ("kl. 9"). */
 // ("2-3 repræsentanter" is a range and "2/3 af efterspørgslen" a fraction, not dates)
 const DAY_MONTH_OR_TIME = /\b\d{1,2}[./]\d{1,2}\b(?!\s*(?:af|of)\b)|\b\d{1,2}-\d{1,2}-\d{2,4}\b|\bkl\.?\s*\d/;
 
 /** Words that make a capitalised phrase an organisation or a place, not a person ("Varde Kommune", "Region Syddanmark"). */
+const NOT_PERSON = new Set('kommune kommunes kommuner region regionen regions forum forummet styrelse styrelsen styrelsens udvalg udvalget rad radet kreds kredsen sekretariat sekretariatet den det de dette denne der og ifolge beslutning indstilling baggrund'.split(' '));
 /** Words that end like a body's name ("Socialsekretariat", "Socialstyrelsen", "Sundhedsdirektørkredsen"). */
 const BODY_SUFFIX = /(?:sekretariat|sekretariatet|styrelse|styrelsen|forum|forummet|udvalg|udvalget|radet|kredsen|kommune|kommunes|region|regionen|tilsyn|tilsynet|centret|center|gruppe|gruppen|fond|fonden)$/;
-const NOT_PERSON = new Set('kommune kommunes kommuner region regionen regions forum forummet styrelse styrelsen styrelsens udvalg udvalget rad radet kreds kredsen sekretariat sekretariatet den det de dette denne der og ifolge beslutning indstilling baggrund'.split(' '));
 
 /** Whether a text names a person: two or three capitalised words in a row that are not a place or an organisation. */
 export function namesPerson(text: string): boolean {
@@ -481,7 +483,7 @@ function countable(text: string): string {
     .replace(/\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?|mia\.?|millioner|%|pct\.?|procent)(?!\p{L})/giu, ' ');
 }
 /** A day or span of days before a month name: "3. oktober", "6-7 oktober", "16. – 17. november". */
-const DATE_SPAN = /\b\d{1,2}\.?(?:\s*[-–]\s*\d{1,2}\.?)?\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)\b/giu;
+const DATE_SPAN = new RegExp(`\\b\\d{1,2}\\.?(?:\\s*[-–]\\s*\\d{1,2}\\.?)?\\s*(?:${MONTHS_LONG}|${MONTHS_SHORT})\\b`, 'giu');
 
 /**
  * Whether a fact text states the kind of answer asked for (stricter than the cue scores above, which only rank):
