@@ -519,7 +519,8 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
       lang === 'da'
         ? `Ifølge referatet: «${clip(factFirst.text, 600)}»\nBeslutning: «${quote}»\n— ${where}`
         : `According to the minutes: "${clip(factFirst.text, 600)}"\nDecision: "${quote}"\n— ${where}`;
-  } else if (wantsDecision && it.decision) {
+  } else if (wantsDecision && it.decision && (u.answerType !== 'reason' || statesAnswerType('reason', decisionQuote(groups, it)))) {
+    // ("hvorfor blev forslaget afvist": a decision that gives no reason is not the answer; the case text may give it)
     const quote = decisionQuote(groups, it);
     excerpt = quote;
     text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
@@ -651,6 +652,14 @@ const DATE_NOT_SET = /\b(?:finder|finde|findes|fastsætter|fastsætte|aftaler|af
 const MONEY_ASKED = /\b(?:i kr|i kroner|hvor mange (?:penge|kroner|kr)|how much money|how many kroner|in kroner|in dkk|i dkk|belob(?:et)? i)\b/;
 /** The level of a rate asked for, around a change: "døgntaksten efter stigningen", "the daily rate before the increase". */
 const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:stigning\w*|forhojels\w*|increase|rise)|samlede? (?:\w+ )?\w*(?:takst|pris)\w*|\w*takst(?:en)? (?:bliver|er|var) (?:nu|sa)|total (?:daily )?(?:rate|price))\b/;
+/** A question about who voted how or who disagreed: "hvem stemte imod", "var nogen uenige", "who abstained". */
+const VOTE_ASKED = /\b(?:stemte|stemme\w*|afstemning\w*|undlod|(?<!\b(?:tage|tager|tog|taget|tages) )imod|modstander\w*|uenig\w*|opposed?|against|abstain\w*|abstention\w*|voted?|votes|voting|dissent\w*|objected)\b/;
+/** A vote or a dissent recorded: "stemte imod", "undlod at stemme", "tog forbehold", "var uenig", "mindretal". */
+const VOTE_STATED = /(?<!\p{L})(?:stemte|stemme\p{L}*|afstemning\p{L}*|undlod|imod|modstand\p{L}*|uenig\p{L}*|forbehold|protokol\p{L}*|mindretal\p{L}*|flertal\p{L}*|enstemmig\p{L}*|against|opposed|abstain\p{L}*|vote\p{L}*|unanimous\p{L}*)(?!\p{L})/iu;
+/** A question about a rate or a price per something: "døgntaksten", "pris pr. borger", "om året", "per day". */
+const ASKS_RATE = /\b(?:det at|\w*takst\w*|\w*pris\w*|rates?|prices?|fees?|pr|per|dogn\w*|daglig\w*|daily|om (?:aret|maneden|dagen)|arlig\w*|yearly|annual\w*|a (?:year|day|month)|each|hver|indbygger\w*|borger\w*|plads\w*|medarbejder\w*|inhabitants?|citizens?|places?|employees?)\b/;
+/** What follows an amount that makes it a rate: "50 kr. pr. døgn", "25.000 kr. per medarbejder", "1 mio. kr. om året". */
+const RATE_AFTER = /^\s*(?:\S+\s+){0,3}?(?:pr\.?|per|om året|årligt|i døgnet|\/\s*døgn)(?!\p{L})(?!\s*\d)/iu;
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
 /** Whether the question gives a person's name (two capitalised words: "før Jørgen Rasmussen"). */
@@ -716,6 +725,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (rise && (u.answerType === 'amount' || u.answerType === 'count')) {
     if (!RISE_STATED.test(text)) return false;
   }
+  // "hvem stemte imod", "who abstained": the minutes record a vote or a dissent, not only what was decided
+  if (VOTE_ASKED.test(u.folded) && !VOTE_STATED.test(text)) return false;
   if (u.answerType === 'date') {
     // "hvilken dato blev mødet 27. marts 2015 flyttet til": the date the question gives is not the answer
     const given = new Set(daysNamed(u.question));
@@ -733,6 +744,12 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     const amounts = [...text.matchAll(/\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?)|\d{1,3}(?:\.\d{3})+/gi)];
     const delta = (m: RegExpMatchArray) => /\b(?:hæv\w*|stige\w*|stigning\w*|forhøj\w*|øge\w*|reducer\w*|sænk\w*|nedsæt\w*)\s+(?:\S+\s+){0,2}(?:med|på)\s*$/i.test(text.slice(Math.max(0, (m.index ?? 0) - 50), m.index));
     if (amounts.length && amounts.every(delta)) return false;
+  }
+  if (u.answerType === 'amount' && !rise && !ASKS_RATE.test(u.folded)) {
+    // "hvad kostede ombygningen": a sum, and "taksten hæves med 50 kr. pr. døgn" is a rate, not what it cost
+    const amounts = [...text.matchAll(/\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?|mia\.?)(?!\p{L})/giu)];
+    const rate = (m: RegExpMatchArray) => RATE_AFTER.test(text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 30));
+    if (amounts.length && amounts.every(rate)) return false;
   }
   if (u.answerType === 'amount') {
     // "hvor meget steg taksten på Hjørring Krisecenter": the town named in the sentence or table row that states the

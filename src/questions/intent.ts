@@ -111,6 +111,8 @@ function isTopicWord(t: string): boolean {
 function answerTypeOf(f: string): AnswerType {
   // "blev forslaget om taksterne godkendt?": yes or no, whatever the question names
   if (/^(?:blev|er|var|har|skal|kan|fik|gik|did|was|were|is|are|has|have|will|does|do)\b/.test(f) && !/\b(?:hvem|hvad|hvor|hvornar|hvilke|hvilken|hvilket|hvorfor|who|what|where|when|which|why|how)\b/.test(f)) return 'yesno';
+  // "hvorfor blev forslaget om taksterne afvist": why, whatever the question names
+  if (/^(?:og |and |men |but )?(?:hvorfor|why|how come)\b/.test(f)) return 'reason';
   // "hvilke to kommuner skal redegøre for prisen": places, whatever else the question names
   if (/\b(?:hvilke|which|i hvilke|in which)\s+(?:\w+\s+)?(?:kommuner\w*|byer\w*|municipalit\w*|towns?|cities)\b/.test(f)) return 'place';
   // "fra hvornår stiger prisen": when, though the question names an amount

@@ -504,10 +504,16 @@ export function statesAnswerType(type: AnswerType, text: string): boolean {
     case 'date':
       // (or a duration, for "hvor længe": "6 måneder", "to år")
       return MONTH_WORDS.test(text) || DAY_MONTH_OR_TIME.test(text) || /\b(?:sept|primo|medio|ultimo|forår|efterår|sommer|vinter|uge|kvartal|halvår)\b|\b(?:19|20)\d\d\b|\b(?:\d+|et|en|to|tre|fire|fem|seks)\s+(?:måneder|måneders|uger|ugers|års|dage|dages)\b/i.test(text);
+    case 'reason':
+      // a cause or a purpose: "fordi", "på grund af", "som følge af", "med henblik på", "because"
+      return REASON_WORDS.test(text);
     default:
       return true;
   }
 }
+
+/** Words that give a cause or a purpose. */
+const REASON_WORDS = /(?<!\p{L})(?:fordi|idet|grundet|pga|på grund af|paa grund af|som følge af|som konsekvens af|i lyset af|på baggrund af|årsag\p{L}*|begrund\p{L}*|skyld\p{L}*|med henblik på|derfor|da (?:det|der|den|de|han|hun|man|kommunen|regionen|forummet)|because|due to|as a result|in order to|so that|reason\p{L}*)(?!\p{L})/iu;
 
 /**
  * The sentence(s) of an item that state what the question asks: best match plus a close second.
