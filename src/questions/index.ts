@@ -257,6 +257,9 @@ function noMeeting(ctx: Ctx, intent: AnswerIntent): Answer {
 
 // ---------- time, place, attendees ----------
 
+/** A time of day asked: "hvad tid", "klokken", "what time", "at what time". */
+const CLOCK_ASKED = /\b(?:hvad tid|hvilket tidspunkt|hvilket klokkeslat|klokkeslat\w*|klokken|kl|what time|which time|time of day)\b/;
+
 async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
   const { db, u, lang } = ctx;
   const facets = u.facets;
@@ -310,7 +313,10 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
   for (const f of facets) {
     if (f === 'time') {
       const range = fmtTimeRange(m.start_local, m.end_local, lang);
-      if (m.meeting_date) {
+      // "hvad tid starter mødet": the day alone does not say at what time
+      if (m.meeting_date && !range && CLOCK_ASKED.test(u.folded)) {
+        lines.push(lang === 'da' ? `Tid: ${fmtDate(m.meeting_date, lang, true)}, men klokkeslættet står ikke i referaterne.` : `Time: ${fmtDate(m.meeting_date, lang, true)}, but the minutes do not give the time of day.`);
+      } else if (m.meeting_date) {
         answeredAny = true;
         const l = lang === 'da' ? `Tid: ${fmtDate(m.meeting_date, lang, true)}${range ? ` ${range}` : ''}` : `Time: ${fmtDate(m.meeting_date, lang, true)}${range ? ` ${range}` : ''}`;
         lines.push(l);
@@ -652,6 +658,10 @@ const DATE_NOT_SET = /\b(?:finder|finde|findes|fastsætter|fastsætte|aftaler|af
 const MONEY_ASKED = /\b(?:i kr|i kroner|hvor mange (?:penge|kroner|kr)|how much money|how many kroner|in kroner|in dkk|i dkk|belob(?:et)? i)\b/;
 /** The level of a rate asked for, around a change: "døgntaksten efter stigningen", "the daily rate before the increase". */
 const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:stigning\w*|forhojels\w*|increase|rise)|samlede? (?:\w+ )?\w*(?:takst|pris)\w*|\w*takst(?:en)? (?:bliver|er|var) (?:nu|sa)|total (?:daily )?(?:rate|price))\b/;
+/** Contact details asked: "tlf", "telefonnummer", "mailadresse", "e-mail", "phone number". */
+const CONTACT_ASKED = /\b(?:tlf\w*|telefon\w*|phone\w*|mobil\w*|mobile|e-?mail\w*|mail(?:adresse\w*)?|kontaktoplysning\w*|contact details)\b/;
+/** A phone number or an e-mail address. */
+const CONTACT_STATED = /\d{2}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}(?!\d)|[\w.-]+@[\w-]+\.\w+/;
 /** A question about who voted how or who disagreed: "hvem stemte imod", "var nogen uenige", "who abstained". */
 const VOTE_ASKED = /\b(?:stemte|stemme\w*|afstemning\w*|undlod|(?<!\b(?:tage|tager|tog|taget|tages) )imod|modstander\w*|uenig\w*|opposed?|against|abstain\w*|abstention\w*|voted?|votes|voting|dissent\w*|objected)\b/;
 /** A vote or a dissent recorded: "stemte imod", "undlod at stemme", "tog forbehold", "var uenig", "mindretal". */
@@ -672,8 +682,11 @@ function askedPerson(u: Understood): boolean {
  * person the question names (unless the name is all that is asked: "hvem er Bodil Nissen").
  */
 function namesSomeoneElse(u: Understood, text: string): boolean {
-  if (u.answerType !== 'person' || !askedPerson(u)) return true;
   const names = personNames(text);
+  // (a name typed in lower case is found by the minutes' spelling of it: "hvem afløser peter møller rasmussen")
+  const typed = new Set(tokenize(u.question).map(skel));
+  const givenInFull = (n: string) => tokenize(n).map(skel).every((w) => typed.has(w));
+  if (u.answerType !== 'person' || !(askedPerson(u) || names.some(givenInFull))) return true;
   if (u.topic.every((t) => isWeak(t) || names.some((n) => tokenize(n).map(skel).includes(t)))) return true;
   return names.some((n) => !namedIn(u, n));
 }
@@ -725,6 +738,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (rise && (u.answerType === 'amount' || u.answerType === 'count')) {
     if (!RISE_STATED.test(text)) return false;
   }
+  // "hvad er sekretariatets telefonnummer": a number or an address to write to, not a sentence about the secretariat
+  if (CONTACT_ASKED.test(u.folded) && !CONTACT_STATED.test(text)) return false;
   // "hvem stemte imod", "who abstained": the minutes record a vote or a dissent, not only what was decided
   if (VOTE_ASKED.test(u.folded) && !VOTE_STATED.test(text)) return false;
   if (u.answerType === 'date') {
