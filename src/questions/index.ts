@@ -730,7 +730,7 @@ const PEOPLE_AFTER = new RegExp(`^\\s*(?:\\S+ )?(?:${PEOPLE_DA})\\b`);
  * - a date asked is neither the date the question gives nor one the minutes say is still to be set;
  * - kroner asked are kroner stated, and a rate before or after a rise is not the size of the rise.
  */
-function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string): boolean {
+function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string, decision = ''): boolean {
   if (log.isLevelEnabled('trace')) log.trace({ text, context: context.slice(0, 800) }, 'questions: fact sentences');
   const { u } = ctx;
   // "hvor meget steg taksten på Hobro": a table row of Hobro's rate does not say it rose
@@ -778,7 +778,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     if (role && !groupMatchText(role, text)) return false;
     // "hvad hedder borgmesteren", "hvem er formand", "names please": a person's name, not just "borgmesteren i Middelfart"
     // (so do the members of a body: "hvem sad i forretningsudvalget" is not answered by "Forretningsudvalget indstiller")
-    if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people|hvem (?:sad|sidder|sidde|er med|var med)|hvem (?:blev|er|bliver) (?:ny |nye |den nye )?(?:tovholder\w*|formand\w*|nastformand\w*|leder\w*|koordinator\w*|kontaktperson\w*|repr\w*sentant\w*|medlem\w*)|who (?:became|is|will be) (?:the )?(?:new )?(?:chair\w*|coordinator|lead|leader|contact person|representative|member)|who (?:sits?|sat|is on|are on|was on|were on)|medlem\w*|members?|reprasentant\w*|representatives?)\b/.test(u.folded)) && !namesPerson(text)) return false;
+    if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people|hvem fra|who from|hvem (?:sad|sidder|sidde|er med|var med)|hvem (?:blev|er|bliver) (?:ny |nye |den nye )?(?:tovholder\w*|formand\w*|nastformand\w*|leder\w*|koordinator\w*|kontaktperson\w*|repr\w*sentant\w*|medlem\w*)|who (?:became|is|will be) (?:the )?(?:new )?(?:chair\w*|coordinator|lead|leader|contact person|representative|member)|who (?:sits?|sat|is on|are on|was on|were on)|medlem\w*|members?|reprasentant\w*|representatives?)\b/.test(u.folded)) && !namesPerson(text) && !namedFrom(u, decision)) return false;
     // (and the role's holder is named beside the role: "borgmesteren i Middelfart er formand for KKR" names no one)
     // ("Formand for arbejdsgruppen, Tommy Neesgaard" names the chair of another body than the one asked about)
     const ofOther = (x: string) => [...x.matchAll(/\b(?:formand|formanden|forperson|leder|lederen|chef|direktør|koordinator)\s+(?:for|i|af)\s+(?:den |det )?(\p{L}+)/giu)].some((m) => {
@@ -825,6 +825,12 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
 }
 
 
+/** "hvem fra Kolding …": the decision, quoted after the sentences, names someone beside the place ("Kolding: Gülcan Güven Grud"). */
+function namedFrom(u: Understood, decision: string): boolean {
+  const from = /\b(?:hvem|who) (?:fra|from) (\S+)/.exec(u.folded);
+  return !!from && sentences(decision).some((x) => namesPerson(x) && tokenize(x).map(skel).includes(from[1]));
+}
+
 /** Names the user capitalised (places, offers, people) must appear in the answer or the item's title. */
 function entitiesStated(u: Understood, groups: TermGroup[], text: string): boolean {
   const names = [...u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase()));
@@ -844,7 +850,7 @@ function factRefusal(ctx: Ctx, groups: TermGroup[], it: ItemRow, fact: { text: s
   if (!namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`)) return 'names only the person asked about';
   if (!appointmentNamed(u, it)) return 'the decision names no one';
   if (!statesAnswerType(u.answerType, fact.text)) return `no ${u.answerType} stated`;
-  if (!statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context)) return 'not what was asked';
+  if (!statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context, it.decision ?? '')) return 'not what was asked';
   return null;
 }
 
