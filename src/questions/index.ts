@@ -662,6 +662,11 @@ const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:s
 const CONTACT_ASKED = /\b(?:tlf\w*|telefon\w*|phone\w*|mobil\w*|mobile|e-?mail\w*|mail(?:adresse\w*)?|kontaktoplysning\w*|contact details)\b/;
 /** A phone number or an e-mail address. */
 const CONTACT_STATED = /\d{2}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}(?!\d)|[\w.-]+@[\w-]+\.\w+/;
+/** Events whose date is asked ("hvornår åbner", "when did it close") and the words a sentence dating them uses. */
+const EVENT_DATES: Array<[RegExp, RegExp]> = [
+  [/\b(?:abne[rt]?|abnede|abning\w*|opens?|opened|opening)\b/, /(?:åbn|aabn|open|opstart|etabler|opret|igangsæt|start|klar til)/i],
+  [/\b(?:lukke[rt]?|lukkede|lukning\w*|closes?|closed|closing|shut\w*)\b/, /(?:luk|nedlæg|nedlag|ophør|afvikl|clos|shut)/i],
+];
 /** A question about who voted how or who disagreed: "hvem stemte imod", "var nogen uenige", "who abstained". */
 const VOTE_ASKED = /\b(?:stemte|stemme\w*|afstemning\w*|undlod|(?<!\b(?:tage|tager|tog|taget|tages) )imod|modstander\w*|uenig\w*|opposed?|against|abstain\w*|abstention\w*|voted?|votes|voting|dissent\w*|objected)\b/;
 /** A vote or a dissent recorded: "stemte imod", "undlod at stemme", "tog forbehold", "var uenig", "mindretal". */
@@ -747,6 +752,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     const given = new Set(daysNamed(u.question));
     const stated = daysNamed(text);
     if (given.size && stated.length && stated.every((d) => given.has(d))) return false;
+    // "hvornår åbner det nye tilbud": a date of the opening (or closing), not another date of the item
+    for (const [asked, stated] of EVENT_DATES) if (asked.test(u.folded) && !sentences(text).some((x) => stated.test(x) && statesAnswerType('date', x))) return false;
     // "hvilken dato blev fællesmødet lagt": "… finder en dato for møde mellem …" says it is not set; another date in the
     // quote belongs to something else
     const content = groups.filter((g) => !g.numeric && !isWeak(g.token) && g.idf >= 0.5);
