@@ -652,7 +652,7 @@ function daysNamed(text: string): string[] {
 }
 
 /** A date still to be set ("finder en dato for møde", "datoen fastsættes senere"). */
-const DATE_NOT_SET = /\b(?:finder|finde|findes|fastsætter|fastsætte|aftaler|aftale) (?:en|et) (?:ny )?(?:dato|tidspunkt)|dato(?:en)? (?:følger|fastsættes|fastlægges|aftales|meldes ud|udmeldes) senere|(?:dato|tidspunkt)(?:et|en)? er endnu ikke|endnu ikke (?:fastlagt|fastsat|aftalt|besluttet)|ikke (?:fastlagt|fastsat) endnu|(?:date|time) (?:is |has )?(?:still )?to be (?:set|decided|agreed|found)|not yet (?:set|decided|scheduled)\b/i;
+const DATE_NOT_SET = /\b(?:finder|finde|findes|fastsætter|fastsætte|aftaler|aftale) (?:en|et) (?:ny )?(?:dato|tidspunkt)|(?:få|faa) (?:datoen|dato|tidspunktet) (?:lagt|fastlagt|fastsat|aftalt)|dato(?:en)? (?:følger|fastsættes|fastlægges|aftales|meldes ud|udmeldes) senere|(?:dato|tidspunkt)(?:et|en)? er endnu ikke|endnu ikke (?:fastlagt|fastsat|aftalt|besluttet)|ikke (?:fastlagt|fastsat) endnu|(?:date|time) (?:is |has )?(?:still )?to be (?:set|decided|agreed|found)|not yet (?:set|decided|scheduled)\b/i;
 
 /** Money asked for in so many words. */
 const MONEY_ASKED = /\b(?:i kr|i kroner|hvor mange (?:penge|kroner|kr)|how much money|how many kroner|in kroner|in dkk|i dkk|belob(?:et)? i)\b/;
@@ -666,6 +666,7 @@ const CONTACT_STATED = /\d{2}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}(?!\d)|[\w.-]+@[\w-]+
 const EVENT_DATES: Array<[RegExp, RegExp]> = [
   [/\b(?:abne[rt]?|abnede|abning\w*|opens?|opened|opening)\b/, /(?:åbn|aabn|open|opstart|etabler|opret|igangsæt|start|klar til)/i],
   [/\b(?:lukke[rt]?|lukkede|lukning\w*|closes?|closed|closing|shut\w*)\b/, /(?:luk|nedlæg|nedlag|ophør|afvikl|clos|shut)/i],
+  [/\b(?:modes|motes|modtes|meets?|met)\b/, /(?:møde|mødes|mødtes|meet|afhold|seminar|konference)/i],
 ];
 /** A question about who voted how or who disagreed: "hvem stemte imod", "var nogen uenige", "who abstained". */
 const VOTE_ASKED = /\b(?:stemte|stemme\w*|afstemning\w*|undlod|(?<!\b(?:tage|tager|tog|taget|tages) )imod|modstander\w*|uenig\w*|opposed?|against|abstain\w*|abstention\w*|voted?|votes|voting|dissent\w*|objected)\b/;
