@@ -658,6 +658,10 @@ const DATE_NOT_SET = /\b(?:finder|finde|findes|fastsætter|fastsætte|aftaler|af
 const MONEY_ASKED = /\b(?:i kr|i kroner|hvor mange (?:penge|kroner|kr)|how much money|how many kroner|in kroner|in dkk|i dkk|belob(?:et)? i)\b/;
 /** The level of a rate asked for, around a change: "døgntaksten efter stigningen", "the daily rate before the increase". */
 const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:stigning\w*|forhojels\w*|increase|rise)|samlede? (?:\w+ )?\w*(?:takst|pris)\w*|\w*takst(?:en)? (?:bliver|er|var) (?:nu|sa)|total (?:daily )?(?:rate|price))\b/;
+/** The level before a change, or the total after it: "før udvidelsen", "before the cut", "i alt nu efter udvidelsen". */
+const LEVEL_AROUND_CHANGE = /\bi alt nu\b|\b(?:for|inden|before|prior to) (?:the |den |det )?(?:\w+ ){0,2}(?:udvidelse\w*|expansion|reduktion\w*|reduction|nedskaring\w*|cuts?|lukning\w*|closure|omlagning\w*|sammenlagning\w*|merger)\b/;
+/** A level stated beside a change: "fra 12 til 19 pladser", "19 (12)", "hidtil", "i alt 19", "from 12 to 19". */
+const LEVEL_STATED = /\bfra \d[\d.,]* (?:\S+ )?til \d|\d\s*\(\d[\d.,]*\)|(?<!\p{L})(?:hidtil|tidligere|nuværende|oprindelig\p{L}*|i forvejen|herefter|fremover|previously|currently|originally)(?!\p{L})|\b(?:i alt|samlet|in total|a total of) \d|\bfrom \d[\d.,]* (?:\S+ )?to \d/iu;
 /** Contact details asked: "tlf", "telefonnummer", "mailadresse", "e-mail", "phone number". */
 const CONTACT_ASKED = /\b(?:tlf\w*|telefon\w*|phone\w*|mobil\w*|mobile|e-?mail\w*|mail(?:adresse\w*)?|kontaktoplysning\w*|contact details)\b/;
 /** A phone number or an e-mail address. */
@@ -801,6 +805,10 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     const bodyWords = of ? [of[1], ...(short ? tokenize(short.name).map(skel) : [])] : [];
     const body = of ? groups.find((g) => bodyWords.includes(g.token) && !g.numeric) : null;
     if (role && body && !sentences(text).some((x) => groupMatchText(role, x) && groupMatchText(body, x))) return false;
+  }
+  if ((u.answerType === 'count' || u.answerType === 'amount') && LEVEL_AROUND_CHANGE.test(u.folded) && !LEVEL_STATED.test(text)) {
+    // "hvor mange pladser havde Tippen før udvidelsen": "en udvidelse med 7 pladser" gives the change, not the level
+    return false;
   }
   if (u.answerType === 'count') {
     // the counted thing: up to three words after "hvor mange" ("hvor mange gravide kvinder": "0 kvinder" counts it)
