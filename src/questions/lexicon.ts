@@ -94,7 +94,7 @@ export function stem(w: string): string {
 
 function stemUncached(w: string): string {
   if (/^\d/.test(w)) return w;
-  const suffixes = ['ernes', 'erens', 'erne', 'ende', 'ethed', 'elser', 'elsen', 'else', 'ens', 'ets', 'ere', 'ene', 'ede', 'eren', 'er', 'en', 'et', 'es', 'ed', 'e', 's'];
+  const suffixes = ['elsernes', 'elserne', 'ernes', 'erens', 'erne', 'ende', 'ethed', 'elser', 'elsen', 'else', 'ens', 'ets', 'ere', 'ene', 'ede', 'eren', 'er', 'en', 'et', 'es', 'ed', 'e', 's'];
   for (const s of suffixes) if (w.endsWith(s) && w.length - s.length >= 4) return w.slice(0, -s.length);
   return w;
 }
