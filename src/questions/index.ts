@@ -662,6 +662,10 @@ const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:s
 const LEVEL_AROUND_CHANGE = /\bi alt nu\b|\b(?:for|inden|before|prior to) (?:the |den |det )?(?:\w+ ){0,2}(?:udvidelse\w*|expansion|reduktion\w*|reduction|nedskaring\w*|cuts?|lukning\w*|closure|omlagning\w*|sammenlagning\w*|merger)\b/;
 /** A level stated beside a change: "fra 12 til 19 pladser", "19 (12)", "hidtil", "i alt 19", "from 12 to 19". */
 const LEVEL_STATED = /\bfra \d[\d.,]* (?:\S+ )?til \d|\d\s*\(\d[\d.,]*\)|(?<!\p{L})(?:hidtil|tidligere|nuværende|oprindelig\p{L}*|i forvejen|herefter|fremover|previously|currently|originally)(?!\p{L})|\b(?:i alt|samlet|in total|a total of) \d|\bfrom \d[\d.,]* (?:\S+ )?to \d/iu;
+/** A job title asked: "hvad er hans stilling", "what is her position". */
+const POSITION_ASKED = /\b(?:stilling(?:en)?|(?:job)?titel|job title|position|hvad arbejder)\b/;
+/** A job title: "centerchef", "leder af", "direktør", "konsulent", "koordinator". */
+const POSITION_STATED = /\p{L}*(?:chef|leder|direktør|konsulent|koordinator|formand|sekretær|rådgiver|specialist|forstander|fuldmægtig|manager|director|consultant|coordinator|officer)(?:en|er|erne|s)?(?!\p{L})|\bhead of\b/iu;
 /** Contact details asked: "tlf", "telefonnummer", "mailadresse", "e-mail", "phone number". */
 const CONTACT_ASKED = /\b(?:tlf\w*|telefon\w*|phone\w*|mobil\w*|mobile|e-?mail\w*|mail(?:adresse\w*)?|kontaktoplysning\w*|contact details)\b/;
 /** A phone number or an e-mail address. */
@@ -750,6 +754,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   }
   // "hvad er sekretariatets telefonnummer": a number or an address to write to, not a sentence about the secretariat
   if (CONTACT_ASKED.test(u.folded) && !CONTACT_STATED.test(text)) return false;
+  // "hvad er hendes stilling": a job title, not just where she works
+  if (POSITION_ASKED.test(u.folded) && !POSITION_STATED.test(text)) return false;
   // "hvem stemte imod", "who abstained": the minutes record a vote or a dissent, not only what was decided
   if (VOTE_ASKED.test(u.folded) && !VOTE_STATED.test(text)) return false;
   if (u.answerType === 'date') {
