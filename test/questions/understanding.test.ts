@@ -213,6 +213,12 @@ describe('intent', () => {
     expect(u('hvor meget stiger prisen og fra hvornår').answerType).toBe('amount');
     expect(u('hvor stort var underskuddet i kr').answerType).toBe('amount');
     expect(u('hvad vil et samarbejde med LSI koste om året').answerType).toBe('amount');
+    // "hvorfor" asks a reason whatever else the question names; "hvor stor en …" and "hvad var belægningen" an amount
+    expect(u('hvorfor blev forslaget om at revidere taksterne afvist').answerType).toBe('reason');
+    expect(u('why did the rate go up').answerType).toBe('reason');
+    expect(u('hvor stor en efterregulering forventer regionen').answerType).toBe('amount');
+    expect(u('hvad var belægningen på kingstrup').answerType).toBe('amount');
+    expect(u('hvor stor en del af pladserne blev brugt').answerType).toBe('count');
   });
 
   it('answers English questions in English, Danish in Danish, and follows lang and locale', () => {
