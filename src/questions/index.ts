@@ -659,7 +659,7 @@ const MONEY_ASKED = /\b(?:i kr|i kroner|hvor mange (?:penge|kroner|kr)|how much 
 /** The level of a rate asked for, around a change: "døgntaksten efter stigningen", "the daily rate before the increase". */
 const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:stigning\w*|forhojels\w*|increase|rise)|samlede? (?:\w+ )?\w*(?:takst|pris)\w*|\w*takst(?:en)? (?:bliver|er|var) (?:nu|sa)|total (?:daily )?(?:rate|price))\b/;
 /** The level before a change, or the total after it: "før udvidelsen", "before the cut", "i alt nu efter udvidelsen". */
-const LEVEL_AROUND_CHANGE = /\bi alt nu\b|\b(?:for|inden|before|prior to) (?:the |den |det )?(?:\w+ ){0,2}(?:udvidelse\w*|expansion|reduktion\w*|reduction|nedskaring\w*|cuts?|lukning\w*|closure|omlagning\w*|sammenlagning\w*|merger)\b/;
+const LEVEL_AROUND_CHANGE = /\bi alt (?:nu|efter)\b|\bin total (?:now|after)\b|\b(?:for|inden|before|prior to) (?:the |den |det )?(?:\w+ ){0,2}(?:udvidelse\w*|expansion|reduktion\w*|reduction|nedskaring\w*|cuts?|lukning\w*|closure|omlagning\w*|sammenlagning\w*|merger)\b/;
 /** A level stated beside a change: "fra 12 til 19 pladser", "19 (12)", "hidtil", "i alt 19", "from 12 to 19". */
 const LEVEL_STATED = /\bfra \d[\d.,]* (?:\S+ )?til \d|\d\s*\(\d[\d.,]*\)|(?<!\p{L})(?:hidtil|tidligere|nuværende|oprindelig\p{L}*|i forvejen|herefter|fremover|previously|currently|originally)(?!\p{L})|\b(?:i alt|samlet|in total|a total of) \d|\bfrom \d[\d.,]* (?:\S+ )?to \d/iu;
 /** A job title asked: "hvad er hans stilling", "what is her position". */
@@ -681,7 +681,7 @@ const VOTE_ASKED = /\b(?:stemte|stemme\w*|afstemning\w*|undlod|(?<!\b(?:tage|tag
 /** A vote or a dissent recorded: "stemte imod", "undlod at stemme", "tog forbehold", "var uenig", "mindretal". */
 const VOTE_STATED = /(?<!\p{L})(?:stemte|stemme\p{L}*|afstemning\p{L}*|undlod|imod|modstand\p{L}*|uenig\p{L}*|forbehold|protokol\p{L}*|mindretal\p{L}*|flertal\p{L}*|enstemmig\p{L}*|against|opposed|abstain\p{L}*|vote\p{L}*|unanimous\p{L}*)(?!\p{L})/iu;
 /** A question about a rate or a price per something: "døgntaksten", "pris pr. borger", "om året", "per day". */
-const ASKS_RATE = /\b(?:det at|\w*takst\w*|\w*pris\w*|rates?|prices?|fees?|pr|per|dogn\w*|daglig\w*|daily|om (?:aret|maneden|dagen)|arlig\w*|yearly|annual\w*|a (?:year|day|month)|each|hver|indbygger\w*|borger\w*|plads\w*|medarbejder\w*|inhabitants?|citizens?|places?|employees?)\b/;
+const ASKS_RATE = /\b(?:det at (?:vare|deltage|bo|have|bruge|benytte|ga)|\w*takst\w*|\w*pris\w*|rates?|prices?|fees?|pr|per|dogn\w*|daglig\w*|daily|om (?:aret|maneden|dagen)|arlig\w*|yearly|annual\w*|a (?:year|day|month)|each|hver|indbygger\w*|borger\w*|plads\w*|medarbejder\w*|inhabitants?|citizens?|places?|employees?)\b/;
 /** What follows an amount that makes it a rate: "50 kr. pr. døgn", "25.000 kr. per medarbejder", "1 mio. kr. om året". */
 const RATE_AFTER = /^\s*(?:\S+\s+){0,3}?(?:pr\.?|per|om året|årligt|i døgnet|\/\s*døgn)(?!\p{L})(?!\s*\d)/iu;
 const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
