@@ -420,7 +420,7 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
   // one we cannot match, not evidence that the minutes lack the topic: it weighs a fifth; names (capitalised, or
   // places) keep their full weight
   const names = new Set([...ctx.u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
-  for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token) && !(intent === 'decision' && lang === 'da' && g.token.length >= 8)) g.idf *= 0.2;
+  for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token) && !((intent === 'decision' || ctx.u.answerType === 'yesno') && (lang === 'da' ? g.token.length >= 8 : g.token.length >= 12))) g.idf *= 0.2;
   if (opts.weakPeople) for (const g of groups) if (PEOPLE_WORDS.test(g.token)) g.idf *= 0.3;
   const softYear = date?.soft ? date.text : null;
   const candidates = await searchItems(db, groups, total, { forumIds, date });
