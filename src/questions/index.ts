@@ -420,7 +420,10 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
   // one we cannot match, not evidence that the minutes lack the topic: it weighs a fifth; names (capitalised, or
   // places) keep their full weight
   const names = new Set([...ctx.u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
-  for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token) && !((intent === 'decision' || ctx.u.answerType === 'yesno') && (lang === 'da' ? g.token.length >= 8 : g.token.length >= 12))) g.idf *= 0.2;
+  // (and so does a long word in a decision or yes/no question: "hvad blev besluttet om madservice" asks about the very
+  // thing the minutes lack)
+  const topicLike = (t: string) => (intent === 'decision' || ctx.u.answerType === 'yesno') && t.length >= (lang === 'da' ? 8 : 12);
+  for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token) && !topicLike(g.token)) g.idf *= 0.2;
   if (opts.weakPeople) for (const g of groups) if (PEOPLE_WORDS.test(g.token)) g.idf *= 0.3;
   const softYear = date?.soft ? date.text : null;
   const candidates = await searchItems(db, groups, total, { forumIds, date });
@@ -516,6 +519,7 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   let text: string;
   let excerpt: string;
   const wantsDecision = intent === 'decision' || u.answerType === 'yesno';
+  const decisionQuoted = wantsDecision && it.decision ? decisionQuote(groups, it) : '';
   const factFirst = wantsDecision && it.decision && it.decision.length < 160 && decisionCoverage(groups, it) < 0.4 ? factSentences(groups, it, u.answerType) : null;
   if (factFirst && factFirst.coverage >= 0.6) {
     // the decision only takes note; what happened is stated in the case text
@@ -525,9 +529,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
       lang === 'da'
         ? `Ifølge referatet: «${clip(factFirst.text, 600)}»\nBeslutning: «${quote}»\n— ${where}`
         : `According to the minutes: "${clip(factFirst.text, 600)}"\nDecision: "${quote}"\n— ${where}`;
-  } else if (wantsDecision && it.decision && (u.answerType !== 'reason' || statesAnswerType('reason', decisionQuote(groups, it)))) {
+  } else if (decisionQuoted && (u.answerType !== 'reason' || statesAnswerType('reason', decisionQuoted))) {
     // ("hvorfor blev forslaget afvist": a decision that gives no reason is not the answer; the case text may give it)
-    const quote = decisionQuote(groups, it);
+    const quote = decisionQuoted;
     excerpt = quote;
     text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
   } else {
@@ -753,7 +757,9 @@ const PEOPLE_AFTER = new RegExp(`^\\s*(?:\\S+ )?(?:${PEOPLE_DA})\\b`);
  * - "hvor mange borgere …": a number counts the thing asked about ("3 tilbud" does not count citizens);
  * - an amount or count for a year the question names comes from a sentence about that year, not another;
  * - a date asked is neither the date the question gives nor one the minutes say is still to be set;
- * - kroner asked are kroner stated, and a rate before or after a rise is not the size of the rise.
+ * - kroner asked are kroner stated, and a rate before or after a rise is not the size of the rise;
+ * - a sum is not a rate, a level before a change is not the change, and the date of an opening is a date of opening;
+ * - contact details, job titles, votes and names asked by number ("hvilke 4 kommuner") are stated as such.
  */
 function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string, decision = ''): boolean {
   if (log.isLevelEnabled('trace')) log.trace({ text, context: context.slice(0, 800) }, 'questions: fact sentences');
@@ -810,7 +816,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     if (role && !groupMatchText(role, text)) return false;
     // "hvad hedder borgmesteren", "hvem er formand", "names please": a person's name, not just "borgmesteren i Middelfart"
     // (so do the members of a body: "hvem sad i forretningsudvalget" is not answered by "Forretningsudvalget indstiller")
-    if ((role || /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people|hvem fra|who from|hvem (?:blev |er |bliver )?ansat|who (?:was |is )?(?:hired|employed)|hvem tog referat|referent\w*|who took (?:the )?minutes|minutes taker|hvem (?:sad|sidder|sidde|er med|var med)|hvem (?:blev|er|bliver) (?:ny |nye |den nye )?(?:tovholder\w*|formand\w*|nastformand\w*|leder\w*|koordinator\w*|kontaktperson\w*|repr\w*sentant\w*|medlem\w*)|who (?:became|is|will be) (?:the )?(?:new )?(?:chair\w*|coordinator|lead|leader|contact person|representative|member)|who (?:sits?|sat|is on|are on|was on|were on)|medlem\w*|members?|reprasentant\w*|representatives?)\b/.test(u.folded)) && !namesPerson(text) && !namedFrom(u, decision)) return false;
+    if ((role || NAME_ASKED.test(u.folded)) && !namesPerson(text) && !namedFrom(u, decision)) return false;
     // (and the role's holder is named beside the role: "borgmesteren i Middelfart er formand for KKR" names no one)
     // ("Formand for arbejdsgruppen, Tommy Neesgaard" names the chair of another body than the one asked about)
     const ofOther = (x: string) => [...x.matchAll(/\b(?:formand|formanden|forperson|leder|lederen|chef|direktør|koordinator)\s+(?:for|i|af)\s+(?:den |det )?(\p{L}+)/giu)].some((m) => {
@@ -860,6 +866,12 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   return true;
 }
 
+
+/**
+ * A person's name asked for, whatever the minutes call the role: "hvad hedder", "hvem sidder i", "hvem fra Kolding",
+ * "hvem blev ansat", "hvem tog referat", "who became the new chair", "members".
+ */
+const NAME_ASKED = /\b(?:hvad hedder|hvad hed|navn(?:et|ene)? pa|names?|hvilke personer|which people|hvem fra|who from|hvem (?:blev |er |bliver )?ansat|who (?:was |is )?(?:hired|employed)|hvem tog referat|referent\w*|who took (?:the )?minutes|minutes taker|hvem (?:sad|sidder|sidde|er med|var med)|hvem (?:blev|er|bliver) (?:ny |nye |den nye )?(?:tovholder\w*|formand\w*|nastformand\w*|leder\w*|koordinator\w*|kontaktperson\w*|repr\w*sentant\w*|medlem\w*)|who (?:became|is|will be) (?:the )?(?:new )?(?:chair\w*|coordinator|lead|leader|contact person|representative|member)|who (?:sits?|sat|is on|are on|was on|were on)|medlem\w*|members?|reprasentant\w*|representatives?)\b/;
 
 /** "hvem fra Kolding …": the decision, quoted after the sentences, names someone beside the place ("Kolding: Gülcan Güven Grud"). */
 function namedFrom(u: Understood, decision: string): boolean {
