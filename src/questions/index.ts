@@ -667,7 +667,7 @@ const LEVEL_AROUND_CHANGE = /\bi alt (?:nu|efter)\b|\bin total (?:now|after)\b|\
 /** A level stated beside a change: "fra 12 til 19 pladser", "19 (12)", "hidtil", "i alt 19", "from 12 to 19". */
 const LEVEL_STATED = /\bfra \d[\d.,]* (?:\S+ )?til \d|\d\s*\(\d[\d.,]*\)|(?<!\p{L})(?:hidtil|tidligere|nuværende|oprindelig\p{L}*|i forvejen|herefter|fremover|previously|currently|originally)(?!\p{L})|\b(?:i alt|samlet|in total|a total of) \d|\bfrom \d[\d.,]* (?:\S+ )?to \d/iu;
 /** Which N things by name: "hvilke 4 kommuner", "hvad hedder de 3 institutioner", "which two municipalities". */
-const LIST_ASKED = /\b(?:hvilke|hvad hedder de|hvad hed de|which|what are the|name the)\s+(\d|to|tre|fire|fem|seks|two|three|four|five|six)\b/;
+const LIST_ASKED = /\b(?:hvilke|hvad hedder de|hvad hed de|which|what are the|name the)\s+(\d+|to|tre|fire|fem|seks|two|three|four|five|six)\b/;
 const NUMBER_WORDS: Record<string, number> = { to: 2, tre: 3, fire: 4, fem: 5, seks: 6, two: 2, three: 3, four: 4, five: 5, six: 6 };
 
 /** The capitalised words of a text that do not start a sentence and that the question does not give: the names it states. */
@@ -677,6 +677,10 @@ function namesIn(text: string, u: Understood): string[] {
   return [...new Set(found.filter((w) => !asked.has(w)))];
 }
 
+/** A reply asked: "hvad svarede KL", "what did the ministry reply". */
+const REPLY_ASKED = /\b(?:svarede|svaret fra|svar fra|replied|reply|responded|response)\b/;
+/** A reply recorded: "svarede", "har svaret", "tilbagemelding", "replied". */
+const REPLY_STATED = /(?<!\p{L})(?:svar\p{L}*|besvar\p{L}*|tilbagemelding\p{L}*|respons\p{L}*|repl\p{L}*|answer\p{L}*)(?!\p{L})/iu;
 /** A job title asked: "hvad er hans stilling", "what is her position". */
 const POSITION_ASKED = /\b(?:stilling(?:en)?|(?:job)?titel|job title|position|hvad arbejder)\b/;
 /** A job title: "centerchef", "leder af", "direktør", "konsulent", "koordinator". */
@@ -774,6 +778,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   // "hvilke 4 kommuner får lavere takster": four names, not "4 syddanske kommuner opnår reduktion"
   const listed = LIST_ASKED.exec(u.folded);
   if (listed && namesIn(text, u).length < Math.min(NUMBER_WORDS[listed[1]] ?? Number(listed[1]), 6)) return false;
+  // "hvad svarede Socialstyrelsen på brevet": an answer recorded, not the letter
+  if (REPLY_ASKED.test(u.folded) && !REPLY_STATED.test(text)) return false;
   // "hvad er hendes stilling": a job title, not just where she works
   if (POSITION_ASKED.test(u.folded) && !POSITION_STATED.test(text)) return false;
   // "hvem stemte imod", "who abstained": the minutes record a vote or a dissent, not only what was decided
