@@ -677,6 +677,10 @@ function namesIn(text: string, u: Understood): string[] {
   return [...new Set(found.filter((w) => !asked.has(w)))];
 }
 
+/** What came of something later: "den endelige", "efterfølgende", "eventually", "finally", "later", "yet". */
+const LATER_ASKED = /\b(?:endelig\w*|efterfolgende|til sidst|i sidste ende|eventually|finally|final|later|yet|in the end|ultimately)\b/;
+/** A final outcome stated: "endeligt", "blev godkendt", "vedtaget", "besluttede", "approved". */
+const LATER_STATED = /(?<!\p{L})(?:endelig\p{L}*|godkendt\p{L}*|vedtag\p{L}*|besluttede|blev besluttet|approved|adopted|decided)(?!\p{L})/iu;
 /** A reply asked: "hvad svarede KL", "what did the ministry reply". */
 const REPLY_ASKED = /\b(?:svarede|svaret fra|svar fra|replied|reply|responded|response)\b/;
 /** A reply recorded: "svarede", "har svaret", "tilbagemelding", "replied". */
@@ -778,6 +782,8 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   // "hvilke 4 kommuner får lavere takster": four names, not "4 syddanske kommuner opnår reduktion"
   const listed = LIST_ASKED.exec(u.folded);
   if (listed && namesIn(text, u).length < Math.min(NUMBER_WORDS[listed[1]] ?? Number(listed[1]), 6)) return false;
+  // "hvad blev den endelige overskrift", "did they eventually get funding": what came later is not in these minutes
+  if (LATER_ASKED.test(u.folded) && !LATER_STATED.test(text)) return false;
   // "hvad svarede Socialstyrelsen på brevet": an answer recorded, not the letter
   if (REPLY_ASKED.test(u.folded) && !REPLY_STATED.test(text)) return false;
   // "hvad er hendes stilling": a job title, not just where she works
