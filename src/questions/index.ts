@@ -816,10 +816,11 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     const rate = (m: RegExpMatchArray) => RATE_AFTER.test(text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 30));
     if (amounts.length && amounts.every(rate)) return false;
   }
-  if (u.answerType === 'amount') {
+  if (u.answerType === 'amount' || u.answerType === 'count') {
     // "hvor meget steg taksten på Hjørring Krisecenter": the town named in the sentence or table row that states the
     // amount (and the rise), not only somewhere in the item (a region is often just where the forum is)
-    const places = groups.filter((g) => PLACE_TOKENS.has(g.token) && !REGION_TOKENS.has(g.token));
+    // (a count, only for a town the item's title does not name: "hvor mange sager havde Odense" is not the total)
+    const places = groups.filter((g) => PLACE_TOKENS.has(g.token) && !REGION_TOKENS.has(g.token) && (u.answerType === 'amount' || !groupMatchText(g, title)));
     const stating = sentences(text).filter((x) => statesAnswerType(u.answerType, x));
     if (places.length && stating.length && !stating.some((x) => places.every((p) => groupMatchText(p, x)) && (!rise || RISE_STATED.test(x)))) return false;
   }
