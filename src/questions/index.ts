@@ -767,7 +767,8 @@ const PEOPLE_AFTER = new RegExp(`^\\s*(?:\\S+ )?(?:${PEOPLE_DA})\\b`);
  * - a date asked is neither the date the question gives nor one the minutes say is still to be set;
  * - kroner asked are kroner stated, and a rate before or after a rise is not the size of the rise;
  * - a sum is not a rate, a level before a change is not the change, and the date of an opening is a date of opening;
- * - contact details, job titles, votes and names asked by number ("hvilke 4 kommuner") are stated as such.
+ * - contact details, job titles, votes, replies, final outcomes and names asked by number ("hvilke 4 kommuner") are
+ *   stated as such.
  */
 function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: string, context: string, decision = ''): boolean {
   if (log.isLevelEnabled('trace')) log.trace({ text, context: context.slice(0, 800) }, 'questions: fact sentences');
