@@ -504,6 +504,8 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   if (u.past && asked && when && sameYear && !statedAsContent && top.item.meeting_date && (date?.soft ? date.text > top.item.meeting_date.slice(0, 4) : (date?.from ?? asked.slice(0, 7)) > top.item.meeting_date)) return dontKnow(ctx, intent, 'asks after the minutes', scored);
   // "hvad besluttede Sundhedsdirektørkredsen …": another body's decision is not in this forum's minutes
   if (intent === 'decision' && !bodyStated(ctx, top.item)) return dontKnow(ctx, intent, 'another body', scored);
+  // "hvad besluttede Hjørring Byråd …": the minutes say the report goes to the city council, not what it decided
+  if (intent === 'decision' && !deciderStated(ctx, top.item)) return dontKnow(ctx, intent, 'another body decides', scored);
 
   // "hvad besluttede DAS om hjerneskadeområdet": named only in passing in the case text (a list of target groups), not
   // in what the item is about or what was recommended or decided
@@ -523,6 +525,8 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   const factFirst = wantsDecision && it.decision && it.decision.length < 160 && decisionCoverage(groups, it) < 0.4 ? factSentences(groups, it, u.answerType) : null;
   if (factFirst && factFirst.coverage >= 0.6) {
     // the decision only takes note; what happened is stated in the case text
+    // ("blev Stjernen lukket i sidste ende": an outcome asked in so many words is stated in so many words)
+    if (askedNotStated(u, factFirst.text)) return dontKnow(ctx, intent, 'not what was asked', scored);
     const quote = decisionQuote(groups, it, 200);
     excerpt = factFirst.text;
     text =
@@ -545,7 +549,9 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     const before = u.answerType === 'person' && PREDECESSOR.test(u.question) ? (x: string) => (STEPPING_DOWN.test(x) && namesPerson(x) ? 0.5 : 0) - (/\b(?:ny|nye|nyt|udpegede|udpeges|udpeget|vælger|valgte)\b/i.test(x) ? 0.3 : 0) : null;
     // "hvem skal brevet sendes videre til": the sentence that sends it to someone
     const recipient = u.answerType === 'person' && /\b(?:sendes|sendt|sende|sent|send|forwarded|videresendes|oversendes)\b[^?]*\b(?:til|to)\b|\bto whom\b/.test(u.folded) ? (x: string) => (/\b(?:fremsend|send|videresend|oversend|forelæg)\w*\s+(?:\S+\s+){0,2}til\s+\p{Lu}/u.test(x) ? 0.4 : 0) : null;
-    const bonus = upcoming || role || other || before || recipient ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) + (other ? other(x) : 0) + (before ? before(x) : 0) + (recipient ? recipient(x) : 0) : undefined;
+    // "hvor meget vil Aalborg hæve døgnprisen": the sentence that gives the size of the rise, not the rate table
+    const riseBy = u.answerType === 'amount' && riseAsked(u) ? (x: string) => (RISE_BY.test(x) ? 0.3 : 0) : null;
+    const bonus = upcoming || role || other || before || recipient || riseBy ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) + (other ? other(x) : 0) + (before ? before(x) : 0) + (recipient ? recipient(x) : 0) + (riseBy ? riseBy(x) : 0) : undefined;
     let fact = factSentences(groups, it, u.answerType, 2, bonus);
     if ((u.answerType === 'date' || u.answerType === 'amount') && fact.text && !statesAnswerType(u.answerType, fact.text)) {
       // "fra hvilken dato …", "hvor mange penge skal sekretariatet spare": the best-matching sentences state no date or
@@ -624,6 +630,28 @@ function bodyStated(ctx: Ctx, item: ItemRow): boolean {
   return bodies.every((b) => own.some((w) => w === b || (b.length >= 6 && (w.startsWith(b.slice(0, -2)) || b.startsWith(w.slice(0, -2))) && Math.abs(w.length - b.length) <= 3)));
 }
 
+/** "hvad besluttede Hjørring Byråd", "what did KKR decide": the body asked about as the one deciding. */
+const DECIDER_ASKED = /\b(?:hvad (?:har |havde )?((?:\S+ ){1,3}?)(?:besluttet|vedtaget)|hvad (?:besluttede|vedtog|sagde) ((?:\S+ ){1,3}?)(?:om|til|da|i|pa|efter|angaende|vedr\w*)\b|what did ((?:\S+ ){1,3}?)(?:decide|agree|say|resolve))/;
+const DECIDED = /\b(?:besluttede|besluttet|vedtog|vedtaget|godkendte|godkendt|tiltrådte|tiltrådt|bevilgede|bevilget|afviste|afvist|decided|approved|adopted|rejected)\b/i;
+
+/**
+ * A body outside the forum asked about as the decision maker must be stated as deciding: "forelægges KKR og
+ * efterfølgende Hjørring Byråd" says where the report goes next, not what the council decided.
+ */
+function deciderStated(ctx: Ctx, item: ItemRow): boolean {
+  const m = DECIDER_ASKED.exec(ctx.u.folded);
+  const subject = (m?.[1] ?? m?.[2] ?? m?.[3] ?? '').trim();
+  if (!subject) return true;
+  const words = tokenize(subject).map(skel);
+  const body = words.find((w) => isBodyName(w));
+  if (!body) return true;
+  const own = tokenize(`${item.forum} ${item.meeting_title ?? ''}`).map(skel);
+  if (ctx.u.forums.length || own.some((w) => w === body || (w.length >= 5 && (w.startsWith(body) || body.startsWith(w.slice(0, -2)))))) return true;
+  const named = (x: string) => tokenize(x).map(skel).some((w) => w === body || w.startsWith(body.slice(0, Math.max(3, body.length - 2))));
+  // the body and a decision verb in one clause of the decision or the case text
+  return `${item.decision ?? ''}\n${itemText(item)}`.split(/(?<=[.;:!?])\s+|\n+/).some((clause) => named(clause) && DECIDED.test(clause) && !/\b(?:forelægges|forelagt|sendes|oversendes|skal behandle|til behandling|til godkendelse|will be presented|goes to)\b/i.test(clause));
+}
+
 /** Whether a text states the date of a filter as a date: "17. august 2020", "17/8", "oktober 2016", "2016". */
 export function statesDate(text: string, f: DateFilter): boolean {
   const folded = tokenize(text).map(skel).join(' ');
@@ -684,15 +712,19 @@ function namesIn(text: string, u: Understood): string[] {
 const STATED_WHEN_ASKED: Array<[RegExp, RegExp]> = [
   // "hvad er sekretariatets telefonnummer": a phone number or an e-mail address, not a sentence about the secretariat
   [/\b(?:tlf\w*|telefon\w*|phone\w*|mobil\w*|mobile|e-?mail\w*|mail(?:adresse\w*)?|kontaktoplysning\w*|contact details)\b/, /\d{2}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}(?!\d)|[\w.-]+@[\w-]+\.\w+/],
+  // "hvad er adressen på krisecentret": a street and number or a postal code, not "i Aalborg"
+  [/^(?!.*\b(?:hvilken|hvilke|which|what) (?:kommune|by|town|city|municipality)).*\b(?:adresse|adressen|adresser|address|addresses)\b/, /\p{L}(?:vej|gade|allé|alle|plads|torv|vænge|vænget|stræde|boulevard|park)\s+\d+|\b\d{4}\s+\p{Lu}|[\w.-]+@[\w-]+\.\w+/u],
   // "hvad blev den endelige overskrift", "did they eventually get funding": an outcome stated as settled
   [/\b(?:endelig\w*|efterfolgende|til sidst|i sidste ende|eventually|finally|final|later|yet|in the end|ultimately)\b/, /(?<!\p{L})(?:endelig\p{L}*|godkendt\p{L}*|vedtag\p{L}*|besluttede|blev besluttet|approved|adopted|decided)(?!\p{L})/iu],
   // "hvad svarede Socialstyrelsen på brevet": a reply recorded, not the letter
   [/\b(?:svarede|svaret fra|svar fra|replied|reply|responded|response)\b/, /(?<!\p{L})(?:svar\p{L}*|besvar\p{L}*|tilbagemelding\p{L}*|respons\p{L}*|repl\p{L}*|answer\p{L}*)(?!\p{L})/iu],
   // "hvad er hendes stilling": a job title ("centerchef", "leder af"), not just where she works
-  [/\b(?:stilling(?:en)?|(?:job)?titel|job title|position|hvad arbejder)\b/, /\p{L}*(?:chef|leder|direktør|konsulent|koordinator|formand|sekretær|rådgiver|specialist|forstander|fuldmægtig|manager|director|consultant|coordinator|officer)(?:en|er|erne|s)?(?!\p{L})|\bhead of\b/iu],
+  [/\b(?:(?<!\b(?:tage|tager|tog|taget|tages) )stilling(?:en)?|(?:job)?titel|job title|position|hvad arbejder)\b/, /\p{L}*(?:chef|leder|direktør|konsulent|koordinator|formand|sekretær|rådgiver|specialist|forstander|fuldmægtig|manager|director|consultant|coordinator|officer)(?:en|er|erne|s)?(?!\p{L})|\bhead of\b/iu],
   // "hvem stemte imod", "who abstained": a vote or a dissent recorded ("undlod at stemme", "tog forbehold")
   [/\b(?:stemte|stemme\w*|afstemning\w*|undlod|(?<!\b(?:tage|tager|tog|taget|tages) )imod|modstander\w*|uenig\w*|opposed?|against|abstain\w*|abstention\w*|voted?|votes|voting|dissent\w*|objected)\b/, /(?<!\p{L})(?:stemte|stemme\p{L}*|afstemning\p{L}*|undlod|imod|modstand\p{L}*|uenig\p{L}*|forbehold|protokol\p{L}*|mindretal\p{L}*|flertal\p{L}*|enstemmig\p{L}*|against|opposed|abstain\p{L}*|vote\p{L}*|unanimous\p{L}*)(?!\p{L})/iu],
 ];
+const askedNotStated = (u: Understood, text: string) => STATED_WHEN_ASKED.some(([asked, stated]) => asked.test(u.folded) && !stated.test(text));
+
 /** Events whose date is asked ("hvornår åbner", "when did it close") and the words a sentence dating them uses. */
 const EVENT_DATES: Array<[RegExp, RegExp]> = [
   [/\b(?:abne[rt]?|abnede|abning\w*|opens?|opened|opening)\b/, /(?:åbn|aabn|open|opstart|etabler|opret|igangsæt|start|klar til)/i],
@@ -703,9 +735,28 @@ const EVENT_DATES: Array<[RegExp, RegExp]> = [
 const ASKS_RATE = /\b(?:det at (?:vare|deltage|bo|have|bruge|benytte|ga)|\w*takst\w*|\w*pris\w*|rates?|prices?|fees?|pr|per|dogn\w*|daglig\w*|daily|om (?:aret|maneden|dagen)|arlig\w*|yearly|annual\w*|a (?:year|day|month)|each|hver|indbygger\w*|borger\w*|plads\w*|medarbejder\w*|inhabitants?|citizens?|places?|employees?)\b/;
 /** What follows an amount that makes it a rate: "50 kr. pr. døgn", "25.000 kr. per medarbejder", "1 mio. kr. om året". */
 const RATE_AFTER = /^\s*(?:\S+\s+){0,3}?(?:pr\.?|per|om året|årligt|i døgnet|\/\s*døgn)(?!\p{L})(?!\s*\d)/iu;
-const RISE_STATED = /\b(?:steg|stiger|stige\w*|stigning\w*|hæv\w*|forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
+/** A rise asked about: "hvor meget steg taksten", "how much will the rate go up". */
+const RISE_ASKED = /\b(?:steg|stiger|stige|stigning\w*|forhoj\w*|haev\w*|increase\w*|raise\w*|rise|rose|go(?:es)? up|went up)\b/;
+/** ("hæve" folds to "have": read in the question as typed) */
+const riseAsked = (u: Understood) => RISE_ASKED.test(u.folded) || /(?<!\p{L})hæv\p{L}*/iu.test(u.question);
+/** The size of a rise: "en takststigning på 206 kr.", "hæves med 50 kr.", "an increase of DKK 206". */
+const RISE_BY = /(?:stigning|forhøjelse|hævning)\p{L}* (?:på|med) (?:ca\.? |cirka )?\d|(?:hæve|hæves|hæver|hævet|forhøje|forhøjes|forhøjet|stige|stiger|steg|øges|øget) (?:\S+ ){0,3}?med (?:ca\.? |cirka )?\d|(?:increase|rise) (?:of|by) (?:dkk )?\d/iu;
+const RISE_STATED = /\b(?:steg|stiger|stige\w*|\w*stigning\w*|hæv\w*|\w*forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
 
 /** Whether the question gives a person's name (two capitalised words: "før Jørgen Rasmussen"). */
+/**
+ * A rise stated for the place asked: the nearest place named before the rise is that place ("Hobro Krisecenter 4
+ * 1.943 Aalborg Krisecenter 7 1.933 (2.139)" states a rise for Aalborg, not for Hobro).
+ */
+function riseOf(text: string, places: TermGroup[]): boolean {
+  const re = new RegExp(RISE_STATED.source, 'gi');
+  return [...text.matchAll(re)].some((m) => {
+    const before = tokenize(text.slice(0, m.index)).filter((w) => PLACE_TOKENS.has(skel(w)));
+    const last = before[before.length - 1];
+    return !last || places.some((p) => groupMatchText(p, last));
+  });
+}
+
 function askedPerson(u: Understood): boolean {
   return personNames(u.question).length > 0;
 }
@@ -775,12 +826,12 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (log.isLevelEnabled('trace')) log.trace({ text, context: context.slice(0, 800) }, 'questions: fact sentences');
   const { u } = ctx;
   // "hvor meget steg taksten på Hobro": a table row of Hobro's rate does not say it rose
-  const rise = /\b(?:steg|stiger|stige|stigning\w*|forhoj\w*|increase\w*|raise\w*|rise|rose|go(?:es)? up|went up)\b/.test(u.folded);
+  const rise = riseAsked(u);
   if (rise && (u.answerType === 'amount' || u.answerType === 'count')) {
     if (!RISE_STATED.test(text)) return false;
   }
   // contact details, a final outcome, a reply, a job title, a vote: asked in so many words, stated in so many words
-  if (STATED_WHEN_ASKED.some(([asked, stated]) => asked.test(u.folded) && !stated.test(text))) return false;
+  if (askedNotStated(u, text)) return false;
   // "hvilke 4 kommuner får lavere takster": four names, not "4 syddanske kommuner opnår reduktion"
   const listed = LIST_ASKED.exec(u.folded);
   if (listed && namesIn(text, u).length < Math.min(NUMBER_WORDS[listed[1]] ?? Number(listed[1]), 6)) return false;
@@ -816,7 +867,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     // (a count, only for a town the item's title does not name: "hvor mange sager havde Odense" is not the total)
     const places = groups.filter((g) => PLACE_TOKENS.has(g.token) && !REGION_TOKENS.has(g.token) && (u.answerType === 'amount' || !groupMatchText(g, title)));
     const stating = sentences(text).filter((x) => statesAnswerType(u.answerType, x));
-    if (places.length && stating.length && !stating.some((x) => places.every((p) => groupMatchText(p, x)) && (!rise || RISE_STATED.test(x)))) return false;
+    if (places.length && stating.length && !stating.some((x) => places.every((p) => groupMatchText(p, x)) && (!rise || riseOf(x, places)))) return false;
   }
   if (u.answerType === 'person') {
     const role = groups.find((g) => ROLE_WORDS.has(g.token));

@@ -103,6 +103,11 @@ function stemUncached(w: string): string {
 export function synonymsOf(t: string): string[] {
   const direct = SYN.get(t);
   if (direct) return [...direct];
+  // an inflection of a listed word ("døgnprisen" of "døgnpris"): stems of the two need not agree
+  for (const suffix of ['erne', 'ene', 'ens', 'ets', 'en', 'et', 'er', 'e']) {
+    const base = t.endsWith(suffix) && t.length - suffix.length >= 4 ? SYN.get(t.slice(0, -suffix.length)) : undefined;
+    if (base) return [...base];
+  }
   const st = stem(t);
   for (const [k, v] of SYN) if (stem(k) === st) return [...v];
   return [];
