@@ -139,6 +139,8 @@ function statesLaterDate(text: string, meetingDate: string | null): boolean {
     const f = t.filter;
     if (!f) return false;
     if (f.from && !f.soft && f.from > meetingDate) return true;
+    // ("medio 2017", "i 2017")
+    if (f.soft && f.text > meetingDate.slice(0, 4)) return true;
     if (!f.from && f.month && `${meetingDate.slice(0, 4)}-${String(f.month).padStart(2, '0')}-${String(f.day ?? 28).padStart(2, '0')}` > meetingDate) return true;
     rest = t.rest;
   }
@@ -540,7 +542,8 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
     text = lang === 'da' ? `Beslutning — ${where}:\n«${quote}»` : `Decision — ${where}:\n"${quote}"`;
   } else {
     // "hvornår er det kommende møde i Dialogforum": a date after the meeting, not the one before it
-    const upcoming = u.answerType === 'date' && /\b(?:naste|kommende|next|upcoming|forthcoming)\b/.test(u.folded);
+    // ("hvornår skal det evalueres igen": a later date too)
+    const upcoming = u.answerType === 'date' && /\b(?:naste|kommende|next|upcoming|forthcoming|igen|again)\b/.test(u.folded);
     // "hvem var formand for arbejdsgruppen": the sentence that names the role
     const role = u.answerType === 'person' ? groups.find((g) => ROLE_WORDS.has(g.token)) : undefined;
     // "hvem var medlem før Jørgen Rasmussen": a sentence naming someone else
@@ -716,6 +719,8 @@ const STATED_WHEN_ASKED: Array<[RegExp, RegExp]> = [
   [/^(?!.*\b(?:hvilken|hvilke|which|what) (?:kommune|by|town|city|municipality)).*\b(?:adresse|adressen|adresser|address|addresses)\b/, /\p{L}(?:vej|gade|allé|alle|plads|torv|vænge|vænget|stræde|boulevard|park)\s+\d+|\b\d{4}\s+\p{Lu}|[\w.-]+@[\w-]+\.\w+/u],
   // "hvad blev den endelige overskrift", "did they eventually get funding": an outcome stated as settled
   [/\b(?:endelig\w*|efterfolgende|til sidst|i sidste ende|eventually|finally|final|later|yet|in the end|ultimately)\b/, /(?<!\p{L})(?:endelig\p{L}*|godkendt\p{L}*|vedtag\p{L}*|besluttede|blev besluttet|approved|adopted|decided)(?!\p{L})/iu],
+  // "hvornår lukker Stjernen helt": the whole of it, not one of four departments
+  [/\b(?:(?:lukke[rst]?|lukket|lukkede|nedlagge[rs]?|nedlagt|close[sd]?|shut) (?:\S+ )?(?:helt|fuldstandig\w*|completely|entirely|for good|permanently)|(?:helt|completely|entirely|permanently) (?:lukke\w*|nedlag\w*|close\w*|shut\w*))\b/, /(?<!\p{L})(?:helt|hele|alle|samtlige|fuldt|fuldstændig\p{L}*|permanent\p{L}*|completely|entirely|whole|all)(?!\p{L})/iu],
   // "hvad svarede Socialstyrelsen på brevet": a reply recorded, not the letter
   [/\b(?:svarede|svaret fra|svar fra|replied|reply|responded|response)\b/, /(?<!\p{L})(?:svar\p{L}*|besvar\p{L}*|tilbagemelding\p{L}*|respons\p{L}*|repl\p{L}*|answer\p{L}*)(?!\p{L})/iu],
   // "hvad er hendes stilling": a job title ("centerchef", "leder af"), not just where she works
@@ -724,6 +729,9 @@ const STATED_WHEN_ASKED: Array<[RegExp, RegExp]> = [
   [/\b(?:stemte|stemme\w*|afstemning\w*|undlod|(?<!\b(?:tage|tager|tog|taget|tages) )imod|modstander\w*|uenig\w*|opposed?|against|abstain\w*|abstention\w*|voted?|votes|voting|dissent\w*|objected)\b/, /(?<!\p{L})(?:stemte|stemme\p{L}*|afstemning\p{L}*|undlod|imod|modstand\p{L}*|uenig\p{L}*|forbehold|protokol\p{L}*|mindretal\p{L}*|flertal\p{L}*|enstemmig\p{L}*|against|opposed|abstain\p{L}*|vote\p{L}*|unanimous\p{L}*)(?!\p{L})/iu],
 ];
 const askedNotStated = (u: Understood, text: string) => STATED_WHEN_ASKED.some(([asked, stated]) => asked.test(u.folded) && !stated.test(text));
+
+/** Another date asked than the one the question gives: "hvilken ny dato", "flyttet til", "moved to". */
+const NEW_DATE_ASKED = /\b(?:ny|nye|nyt|new|anden|andre) (?:dato|datoer|date|dates|tidspunkt)\b|\b(?:flyttet|flyttes|flytte|rykket|rykkes|rykke|moved|postponed|rescheduled) (?:\S+ )?(?:til|to)\b/;
 
 /** Events whose date is asked ("hvornår åbner", "when did it close") and the words a sentence dating them uses. */
 const EVENT_DATES: Array<[RegExp, RegExp]> = [
@@ -840,6 +848,14 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     const given = new Set(daysNamed(u.question));
     const stated = daysNamed(text);
     if (given.size && stated.length && stated.every((d) => given.has(d))) return false;
+    // "hvilken ny dato fik mødet i marts 2015": a date outside the month the question gives
+    const f = u.time.filter;
+    if (NEW_DATE_ASKED.test(u.folded) && f?.from && f.precision === 'month' && !stated.some((d) => Number(d.split(' ')[1]) !== Number(f.from!.slice(5, 7)))) return false;
+    // "hvilken dato er studieturen i 2018 fastsat til": a date beyond the year the question gives ("en mulig studietur i
+    // 2018" dates nothing); "hvilken dato" asks a day or a month
+    const beyond = text.replace(/(?<!\d)(?:19|20)\d\d(?!\d)/g, (y) => (questionWords(u).has(y) ? ' ' : y));
+    if (!statesAnswerType('date', beyond)) return false;
+    if (/\b(?:hvilken dato|hvilke datoer|what date|which date|which day|hvilken dag)\b/.test(u.folded) && !stated.length && !/\d{1,2}[./]\d{1,2}|(?<!\p{L})(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|january|february|march|may|june|july|october)(?!\p{L})/iu.test(beyond)) return false;
     // "hvornår åbner det nye tilbud": a date of the opening (or closing), not another date of the item
     for (const [asked, stated] of EVENT_DATES) if (asked.test(u.folded) && !sentences(text).some((x) => stated.test(x) && statesAnswerType('date', x))) return false;
     // "hvilken dato blev fællesmødet lagt": "… finder en dato for møde mellem …" says it is not set; another date in the

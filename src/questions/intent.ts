@@ -119,7 +119,7 @@ function answerTypeOf(f: string): AnswerType {
   if (/^(?:og |and )?(?:fra |from |since |until |indtil |til )?(?:hvornar|nar|when)\b/.test(f) && !/\b(?:hvor meget|how much|hvor mange|how many)\b/.test(f)) return 'date';
   // ("hvor mange penge" is an amount)
   if (/\b(?:hvor mange(?! (?:penge|kroner|kr|mio|millioner|mia|procent))|hvor stor(?:t|e)? (?:et |en )?(?:antal|del)|antal(?:let)?|how many(?! (?:kroner|dkk|millions?|percent))|number of|count)\b/.test(f)) return 'count';
-  if (/\b(?:hvor meget|hvor stor(?:t|e)? (?:en |et )?(?!antal|del)\w+|how (?:big|large)|(?:hvad|what) (?:var|er|blev|was|is) (?:the )?(?:belagning(?:en)?|occupancy)|hvor mange (?:penge|kroner|kr|mio|millioner|mia)|how much money|hvad koster|koster|koste|kostede|i kr|i kroner|kroner|minusset|minus|how much|cost\w*|price\w*|rates?|fees?|amount|percent\w*|\w*procent\w*|pct|deficits?|surplus\w*|budgets?|savings?|expenditures?|spending|revenues?|mio|dkk|millions?|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
+  if (/\b(?:hvor meget|hvor stor(?:t|e)? (?:en |et )?(?!antal|del)\w+|how (?:big|large)|(?:hvad|what) (?:var|er|blev|was|is) (?:the |den |det )?(?:\w+ )?(?:belagning(?:en)?|belagningsprocent(?:en)?|occupancy(?: rate)?)|hvor mange (?:penge|kroner|kr|mio|millioner|mia)|how much money|hvad koster|koster|koste|kostede|i kr|i kroner|kroner|minusset|minus|how much|cost\w*|price\w*|rates?|fees?|amount|percent\w*|\w*procent\w*|pct|deficits?|surplus\w*|budgets?|savings?|expenditures?|spending|revenues?|mio|dkk|millions?|(?:takst|pris)(?:stigning|forhojelse|niveau|andring)\w*|\w*(?:takst(?:en|er|erne)?|pris(?:en|er|erne)?|belob\w*|budget(?:tet|ter)?|besparelse\w*|udgift\w*|omkostning\w*|underskud\w*|overskud\w*|tilskud\w*))\b/.test(f)) return 'amount';
   // "når"/"when" asks for a date at the start ("når er mødet", "since when"), not as a conjunction ("hvem kan man kontakte, når …")
   if (/\b(?:hvornar|hvilken dato|hvilken dag|hvilket ar|what date|which date|dato|date|fra hvornar|since when|until when|hvor lange|how long)\b|(?:^|\b(?:fra|til|indtil|since|until|by) )(?:nar|when)\b/.test(f)) return 'date';
   if (/\b(?:hvem|who|whom|hvilken person|hvilke personer|navn\w*|name)\b/.test(f)) return 'person';
@@ -203,7 +203,9 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   const hasDecision = DECISION.test(folded);
   const hasAgenda = AGENDA.test(folded) && !/\bgodkend|approv/.test(folded);
 
-  const restTokens = rest.split(' ').flatMap((w) => (/^[\d.,]+$/.test(w) ? [w.replace(/[.,]$/, '')] : tokenize(w).map(skel))).filter(Boolean);
+  // (a place in the genitive is the place: "koldings merudgift")
+  const placeOf = (t: string) => (t.length > 4 && t.endsWith('s') && !PLACE_TOKENS.has(t) && PLACE_TOKENS.has(t.slice(0, -1)) ? t.slice(0, -1) : t);
+  const restTokens = rest.split(' ').flatMap((w) => (/^[\d.,]+$/.test(w) ? [w.replace(/[.,]$/, '')] : tokenize(w).map(skel).map(placeOf))).filter(Boolean);
   // a single digit after a numbered thing names it ("fokusområde 3", "fase 2", "focus area 3")
   const numbered = (t: string, i: number) => /^\d$/.test(t) && i > 0 && NUMBERED.test(restTokens[i - 1]);
   let topic = restTokens.filter((t, i) => !fw.has(t) && (isTopicWord(t) || numbered(t, i)) && !MEETING_VERBS.has(t));
@@ -231,7 +233,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   // where or when *a thing* is ("hvor afholdes døgnseminaret", "from which date does the rate increase apply"), or how many
   // took part in it, is stated in the items; of a meeting, in its header
   // ("hvornår er det kommende møde i dialogforum": the meeting of another body is a thing too)
-  else if (facets.length && !(thingAsked && (!MEETING_WORD.test(folded) || topic.some(isBodyName)))) intent = 'meeting';
+  // ("hvilken dato blev der fundet til mødet mellem SDF og Sundhedsstrategisk Forum": a meeting between bodies is a thing)
+  else if (facets.length && !(thingAsked && (!MEETING_WORD.test(folded) || topic.some(isBodyName) || /\b(?:mode\w*|motet|meeting) (?:mellem|between)\b/.test(folded)))) intent = 'meeting';
   else if (hasAgenda && !hasDecision && topic.filter((t) => !isWeak(t) && !PLACE_TOKENS.has(t) && !AGENDA_WORDS.has(t) && !GEO_WORDS.has(t)).length <= 1) intent = 'agenda';
   else if (hasDecision) intent = 'decision';
   else if (topic.length) intent = 'fact';

@@ -219,6 +219,15 @@ describe('intent', () => {
     expect(u('hvor stor en efterregulering forventer regionen').answerType).toBe('amount');
     expect(u('hvad var belægningen på kingstrup').answerType).toBe('amount');
     expect(u('hvor stor en del af pladserne blev brugt').answerType).toBe('count');
+    expect(u('hvad var den faktiske belægning på hobro krisecenter').answerType).toBe('amount');
+  });
+
+  it('reads an address as the meeting place, a place in the genitive as the place, and a meeting between bodies as a thing', () => {
+    expect(u('hvad er adressen til SDF d. 3/10-2014?')).toMatchObject({ intent: 'meeting', facets: ['place'] });
+    expect(u('what was the address of the DAS meeting in May 2020').facets).toContain('place');
+    expect(u('hvad er koldings merudgift').topic).toContain('kolding');
+    expect(u('hvilken dato blev der fundet til mødet mellem SDF og Sundhedsstrategisk Forum').intent).toBe('fact');
+    expect(u('hvilken dato blev mødet i SDF flyttet til').intent).toBe('meeting');
   });
 
   it('answers English questions in English, Danish in Danish, and follows lang and locale', () => {
