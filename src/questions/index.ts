@@ -241,6 +241,8 @@ async function targetMeeting(ctx: Ctx, useTopic: boolean): Promise<{ meeting: Me
     if (hits.length && hits[0].coverage >= 0.5) return { meeting: cands.find((c) => c.id === hits[0].item.meeting_id) ?? null, candidates: cands, guessed: false };
   }
   if (yearAsTopic) return { meeting: null, candidates: [], guessed: false };
+  // "is there parking at the Fredericia meeting venue": the words name no meeting of ours; the latest is not a guess to make
+  if (useTopic && u.topic.some((t) => !isWeak(t) && !/^\d/.test(t))) return { meeting: null, candidates: cands, guessed: false };
   // several: the latest one held by now
   const past = cands.filter((m) => (m.meeting_date ?? '') <= ctx.today);
   return { meeting: (past.length ? past[past.length - 1] : cands[0]) ?? null, candidates: cands, guessed: true };
@@ -445,7 +447,8 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   let date: DateFilter | null = u.time.filter ?? null;
   // "i oktober" without a year: an October up to now (minutes cannot come from after the asker's today)
   if (date && !date.from && date.month && !date.to) date = { ...date, to: ctx.today };
-  if (u.time.relative && !(date && !date.soft)) {
+  // ("hvornår er det næste møde i Dialogforum": another body's next meeting is stated in our minutes, not held in them)
+  if (u.time.relative && !(date && !date.soft) && !(u.time.relative === 'next' && u.topic.some(isBodyName))) {
     const { meeting } = await targetMeeting(ctx, false);
     if (meeting?.meeting_date) date = { from: meeting.meeting_date, to: meeting.meeting_date, precision: 'day', soft: false, text: u.time.relative };
   }

@@ -83,6 +83,9 @@ const INTENT_WORDS = new Set(
   ).split(/\s+/),
 );
 
+/** Verbs of a meeting's beginning and end. */
+const START_END = new Set('starter start starte begynder begynde slutter slutte afsluttes ender starts begins ends finishes'.split(' '));
+
 /** Kinds of place: asked "på hvilket hotel", they say that a place is wanted, not what the item is about. */
 const PLACE_KINDS = new Set('hotel hotellet hotelet by byen sted stedet adresse adressen lokale lokalet lokaler kursussted kursusstedet konferencecenter konferencecentret venue town city place location address'.split(' '));
 
@@ -186,6 +189,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   if (!time.relative) {
     const rel = new RegExp(`\\b(?:(naste|kommende|next|upcoming)|(sidste|seneste|forrige|last|latest|previous)) (?:\\S+ ){0,2}?(?:${[...fw].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') || '(?!)'})\\b`).exec(folded);
     if (rel) time = { ...time, relative: rel[1] ? 'next' : 'last' };
+    // "hvornår er DAS næste gang", "when does SDF meet again"
+    else if (fw.size && new RegExp(`\\b(?:hvornar|nar|when)\\b.*\\b(?:${[...fw].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b(?: \\S+){0,2}? (?:naste gang|next time|igen|again)\\b`).test(folded)) time = { ...time, relative: 'next' };
   }
   const rest = time.rest;
 
@@ -229,7 +234,8 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
     (facets.every((f) => f === 'place' || f === 'time') || (/\b(?:hvor mange|how many|antal)\b/.test(folded) && facets.every((f) => f === 'participants')));
   let intent: Intent;
   if (HELP.test(folded) || HELP.test(norm.replace(/[!?.]+$/, '').trim()) || (!topic.length && /^(?:hjalp|help|hjelp)\b/.test(folded))) intent = 'help';
-  else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.length <= 1 && !topic.some(isBodyName)) intent = 'next_meeting';
+  // ("hvornår starter og slutter næste møde": when it begins and ends is when it is)
+  else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.filter((t) => !START_END.has(t)).length <= 1 && !topic.some(isBodyName)) intent = 'next_meeting';
   // where or when *a thing* is ("hvor afholdes døgnseminaret", "from which date does the rate increase apply"), or how many
   // took part in it, is stated in the items; of a meeting, in its header
   // ("hvornår er det kommende møde i dialogforum": the meeting of another body is a thing too)
