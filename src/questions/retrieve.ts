@@ -455,8 +455,9 @@ function cueScore(type: AnswerType, text: string, groups: TermGroup[] = []): num
       return namesPerson(text) ? 0.35 : 0;
     case 'which': {
       // "hvilke kommuner": a list of names
-      const names = text.slice(1).match(/(?<![.!?]\s)\b\p{Lu}[\p{Ll}]+/gu) ?? [];
-      return names.length >= 3 ? 0.3 : names.length >= 1 ? 0.1 : 0;
+      // (bodies are not what is listed: "Socialstyrelsen", "Undervisningsministeriet")
+      const names = (text.slice(1).match(/(?<![.!?]\s)\b\p{Lu}[\p{Ll}]+/gu) ?? []).filter((n) => !BODY_SUFFIX.test(skel(n.toLowerCase())) && !/(?:ministeriet|ministerium|styrelse)$/i.test(n));
+      return names.length >= 3 ? 0.3 : names.length === 2 ? 0.2 : names.length === 1 ? 0.1 : 0;
     }
     case 'reason':
       return /\b(?:fordi|grundet|på grund af|pga|som følge af|skyldes|begrundelse|årsag|idet|da der|underskud|lav belægning|for at)\b/i.test(text) ? 0.3 : 0;
