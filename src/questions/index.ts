@@ -845,7 +845,11 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (askedNotStated(u, text)) return false;
   // "hvilke 4 kommuner får lavere takster": four names, not "4 syddanske kommuner opnår reduktion"
   const listed = LIST_ASKED.exec(u.folded);
-  if (listed && namesIn(text, u).length < Math.min(NUMBER_WORDS[listed[1]] ?? Number(listed[1]), 6)) return false;
+  // ("hvilke 2 kommuner": two towns, not "Aalborg Kommune" and "Aalborg Krisecenter")
+  const towns = listed && /^\s*(?:\S+ )?(?:kommune\w*|byer\w*|municipalit\w*|towns?|cities)\b/.test(u.folded.slice((listed.index ?? 0) + listed[0].length));
+  const asked = questionWords(u);
+  const names = !listed ? [] : towns ? [...new Set(tokenize(text).map(skel).filter((t) => PLACE_TOKENS.has(t) && !REGION_TOKENS.has(t) && !asked.has(t)))] : namesIn(text, u);
+  if (listed && names.length < Math.min(NUMBER_WORDS[listed[1]] ?? Number(listed[1]), 6)) return false;
   if (u.answerType === 'date') {
     // "hvilken dato blev mødet 27. marts 2015 flyttet til": the date the question gives is not the answer
     const given = new Set(daysNamed(u.question));

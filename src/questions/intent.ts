@@ -76,7 +76,7 @@ const INTENT_WORDS = new Set(
     'hvornar nar when hvilke hvilken hvilket which what who whom how hvem hvad ' +
     'skete sket ske handlede discuss discussed droftet behandlet ' +
     'mente sagde say said gik going went ' +
-    'igen again der there ' +
+    'igen again der there antal antallet ' +
     'kan du fortalle fortael fortaelle sig mig os info information oplysninger gerne vide know want ved ' +
     'egentlig mon nogensinde gang helt lige bare venligst please thanks tak hej hi hello ' +
     'referaterne skriftligprocedure del delen ar long lange'
