@@ -69,6 +69,10 @@ interface Ctx {
   allForums: Forum[];
   now: Date;
   today: string;
+  /** Items passed over (meeting id and position): the top one, refused, when a close second is tried. */
+  skip?: ReadonlySet<string>;
+  /** Why the last "don't know" was said, and the ranking it was said over. */
+  refusal?: { why: string; scored: Scored[] };
 }
 
 function plain(answered: boolean, intent: AnswerIntent, text: string, lang: Lang, extra: Partial<Answer> = {}): Answer {
@@ -431,11 +435,32 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
   if (opts.weakPeople) for (const g of groups) if (PEOPLE_WORDS.test(g.token)) g.idf *= 0.3;
   const softYear = date?.soft ? date.text : null;
   const candidates = await searchItems(db, groups, total, { forumIds, date });
-  const scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision', answerType: ctx.u.answerType });
+  const scored = rerank(groups, candidates, { softYear, preferDecision: intent === 'decision', answerType: ctx.u.answerType }).filter((x) => !ctx.skip?.has(itemKey(x.item)));
   return { groups, scored };
 }
 
+/** Refusals of the top item's sentences, not of the question: a close second item may state what was asked. */
+const RETRY_WHEN = /^(?:not what was asked|name not in the sentences|no \w+ stated|no sentence states it)$/;
+const itemKey = (i: ItemRow) => `${i.meeting_id}:${i.position}`;
+
+/**
+ * The items' answer; when the top item is refused because its sentences do not state what was asked and the second
+ * item scored almost as well, the second is tried with the same checks ("hvilke 2 kommuner skal redegøre …": the
+ * item on the rate rise matches as well as the one naming the two towns).
+ */
 async function answerFromItems(ctx: Ctx): Promise<Answer> {
+  const first = await answerFromItemsOnce(ctx);
+  const r = ctx.refusal;
+  // (one word to go by, "formand", tells no item from another)
+  if (first.answered || ctx.skip || !r || !RETRY_WHEN.test(r.why) || ctx.u.topic.filter((t) => !isWeak(t)).length < 2) return first;
+  const [top, second] = r.scored;
+  if (!top || !second || second.score < RETRY_RATIO * top.score) return first;
+  const again = await answerFromItemsOnce({ ...ctx, skip: new Set([itemKey(top.item)]), refusal: undefined });
+  return again.answered ? again : first;
+}
+const RETRY_RATIO = 0.95;
+
+async function answerFromItemsOnce(ctx: Ctx): Promise<Answer> {
   const { db, u, lang } = ctx;
   const intent: AnswerIntent = u.intent === 'decision' ? 'decision' : 'fact';
   if (!u.topic.length) {
@@ -1029,6 +1054,7 @@ function softMatch(ctx: Ctx, intent: AnswerIntent, scored: Scored[]): boolean {
 /** "Det kan jeg ikke finde" with the nearest items; why is logged at debug level (LOG_LEVEL=debug). */
 function dontKnow(ctx: Ctx, intent: AnswerIntent, why: string, scored: Scored[]): Answer {
   const { lang } = ctx;
+  ctx.refusal = { why, scored };
   const t = scored[0];
   if (log.isLevelEnabled('debug')) log.debug({ why, question: ctx.u.question, top: t && `${t.item.meeting_date} #${t.item.number}`, coverage: t?.coverage, passage: t?.passageCoverage, missing: t?.missing }, "questions: don't know");
   const near = scored.filter((s) => s.coverage >= 0.34).slice(0, 3);
