@@ -584,7 +584,9 @@ async function answerFromItemsOnce(ctx: Ctx): Promise<Answer> {
     // "hvem skal brevet sendes videre til": the sentence that sends it to someone
     const recipient = u.answerType === 'person' && /\b(?:sendes|sendt|sende|sent|send|forwarded|videresendes|oversendes)\b[^?]*\b(?:til|to)\b|\bto whom\b/.test(u.folded) ? (x: string) => (/\b(?:fremsend|send|videresend|oversend|forelæg)\w*\s+(?:\S+\s+){0,2}til\s+\p{Lu}/u.test(x) ? 0.4 : 0) : null;
     // "hvor meget vil Aalborg hæve døgnprisen": the sentence that gives the size of the rise, not the rate table
-    const riseBy = u.answerType === 'amount' && riseAsked(u) ? (x: string) => (RISE_BY.test(x) ? 0.3 : 0) : null;
+    // ("hvad bliver døgntaksten efter stigningen": the level, "1.933 (2.139)", not the size of the rise)
+    const levelAsked = u.answerType === 'amount' && ASKS_LEVEL.test(u.folded);
+    const riseBy = u.answerType === 'amount' && (levelAsked || riseAsked(u)) ? (x: string) => (levelAsked ? (LEVEL_STATED.test(x) ? 0.3 : 0) - (RISE_BY.test(x) ? 0.2 : 0) : RISE_BY.test(x) ? 0.3 : 0) : null;
     const bonus = upcoming || role || other || before || recipient || riseBy ? (x: string) => (upcoming && statesLaterDate(x, it.meeting_date) ? 0.3 : 0) + (role && groupMatchText(role, x) ? 0.3 : 0) + (other ? other(x) : 0) + (before ? before(x) : 0) + (recipient ? recipient(x) : 0) + (riseBy ? riseBy(x) : 0) : undefined;
     let fact = factSentences(groups, it, u.answerType, 2, bonus);
     if ((u.answerType === 'date' || u.answerType === 'amount') && fact.text && !statesAnswerType(u.answerType, fact.text)) {
@@ -727,7 +729,7 @@ const ASKS_LEVEL = /\b(?:(?:efter|for|inden|before|after|prior to) (?:the )?(?:s
 /** The level before a change, or the total after it: "før udvidelsen", "before the cut", "i alt nu efter udvidelsen". */
 const LEVEL_AROUND_CHANGE = /\bi alt (?:nu|efter)\b|\bin total (?:now|after)\b|\b(?:for|inden|before|prior to) (?:the |den |det )?(?:\w+ ){0,2}(?:udvidelse\w*|expansion|reduktion\w*|reduction|nedskaring\w*|cuts?|lukning\w*|closure|omlagning\w*|sammenlagning\w*|merger)\b/;
 /** A level stated beside a change: "fra 12 til 19 pladser", "19 (12)", "hidtil", "i alt 19", "from 12 to 19". */
-const LEVEL_STATED = /\bfra \d[\d.,]* (?:\S+ )?til \d|\d\s*\(\d[\d.,]*\)|(?<!\p{L})(?:hidtil|tidligere|nuværende|oprindelig\p{L}*|i forvejen|herefter|fremover|previously|currently|originally)(?!\p{L})|\b(?:i alt|samlet|in total|a total of) \d|\bfrom \d[\d.,]* (?:\S+ )?to \d/iu;
+const LEVEL_STATED = /\bfra \d[\d.,]* (?:\S+ )?til \d|\d\s*\(\d[\d.,]*\)|(?<!\p{L})(?:hidtil|tidligere|nuværende|oprindelig\p{L}*|i forvejen|herefter|fremover|previously|currently|originally)(?!\p{L})|\b(?:i alt|samlet|in total|a total of) \d|\bfrom \d[\d.,]* (?:\S+ )?to \d|(?<!\p{L})(?:stige\p{L}*|steg|hæve\p{L}*|forhøje\p{L}*|øge\p{L}*|bliver|blive|rise\p{L}*|increase\p{L}*) (?:\p{L}+ )?(?:til|to) \d/iu;
 /** Which N things by name: "hvilke 4 kommuner", "hvad hedder de 3 institutioner", "which two municipalities". */
 const LIST_ASKED = /\b(?:hvilke|hvad hedder de|hvad hed de|which|what are the|name the)\s+(\d+|to|tre|fire|fem|seks|two|three|four|five|six)\b/;
 const NUMBER_WORDS: Record<string, number> = { to: 2, tre: 3, fire: 4, fem: 5, seks: 6, two: 2, three: 3, four: 4, five: 5, six: 6 };
@@ -905,7 +907,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (u.answerType === 'amount' && ASKS_LEVEL.test(u.folded)) {
     // "hvad er døgntaksten efter stigningen": the rate itself, not only how much it rises ("hævet med 50 kr.")
     const amounts = [...text.matchAll(/\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?)|\d{1,3}(?:\.\d{3})+/gi)];
-    const delta = (m: RegExpMatchArray) => /\b(?:hæv\w*|stige\w*|stigning\w*|forhøj\w*|øge\w*|reducer\w*|sænk\w*|nedsæt\w*)\s+(?:\S+\s+){0,2}(?:med|på)\s*$/i.test(text.slice(Math.max(0, (m.index ?? 0) - 50), m.index));
+    const delta = (m: RegExpMatchArray) => /(?:\bhæv\w*|\bstige\w*|stigning\w*|forhøj\w*|\bøge\w*|\breducer\w*|\bsænk\w*|\bnedsæt\w*)\s+(?:\S+\s+){0,2}(?:med|på)\s*$/i.test(text.slice(Math.max(0, (m.index ?? 0) - 50), m.index));
     if (amounts.length && amounts.every(delta)) return false;
   }
   if (u.answerType === 'amount' && !rise && !ASKS_RATE.test(u.folded)) {
