@@ -196,7 +196,11 @@ export function resolveTime(folded: string, nowIn?: Date | string, lang: 'da' | 
       // "hvornår mødtes kredsen efter 14. december 2011"
       /\b(?:hvornar|nar|when)\b.*\b(?:modtes|motes|modes|met|meet|meets|samledes)\b(?: \S+){0,4}? (?:efter|after)\b/.test(rest)) {
     relative = 'next';
-  } else if (/\b(?:sidste|seneste|forrige|foregaende|last|latest|previous|most recent|recent)\b(?: \S+){0,3}? (?:mode|modet|meeting)\b/.test(rest)) {
+  } else if (
+    /\b(?:sidste|seneste|forrige|foregaende|last|latest|previous|most recent|recent)\b(?: \S+){0,3}? (?:mode|modet|meeting)\b/.test(rest) ||
+    // "das mødet før maj 2020", "the meeting before 15 August"
+    (!!filter && MEETING_BEFORE.test(rest))
+  ) {
     relative = 'last';
   }
 
@@ -208,6 +212,9 @@ export function resolveTime(folded: string, nowIn?: Date | string, lang: 'da' | 
 
   return { filter, relative, rest: rest.replace(/\s+/g, ' ').trim() };
 }
+
+/** "mødet før maj 2020", "the meeting before 15 August": the last meeting before a date (in folded text). */
+export const MEETING_BEFORE = /\b(?:mode|modet|meeting)\s+(?:for|inden|before|prior to|preceding)\b/;
 
 /** True when a local date YYYY-MM-DD lies in the filter. */
 export function dateMatches(f: DateFilter, date: string | null): boolean {

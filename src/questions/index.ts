@@ -2,7 +2,7 @@ import type { Db } from '../store/db';
 import { log } from '../log';
 import { MONTHS } from '../minutes/dates';
 import type { Forum } from '../store/forums';
-import { resolveTime, toLocal, type DateFilter } from './dates';
+import { MEETING_BEFORE, resolveTime, toLocal, type DateFilter } from './dates';
 import { fmtDate, fmtOutcome, fmtTimeRange, T, type Lang } from './format';
 import { isBodyName, understand, type Understood } from './intent';
 import { ensureLexicon, isWeak, resolveTerms, type TermGroup } from './lexicon';
@@ -215,6 +215,12 @@ async function targetMeeting(ctx: Ctx, useTopic: boolean): Promise<{ meeting: Me
   const { db, u } = ctx;
   if (u.time.relative === 'last' && !(u.time.filter && !u.time.filter.soft)) {
     const m = (await meetingsBefore(db, ctx.forumIds, ctx.now, ctx.today, 1))[0] ?? null;
+    return { meeting: m, candidates: m ? [m] : [], guessed: false };
+  }
+  if (u.time.relative === 'last' && u.time.filter?.from && MEETING_BEFORE.test(u.folded)) {
+    // "mødet før maj 2020": the last meeting held before the date given (none, if we have no minutes from before it)
+    const before = new Date(Date.parse(`${u.time.filter.from}T00:00:00Z`) - 1);
+    const m = (await meetingsBefore(db, ctx.forumIds, before, before.toISOString().slice(0, 10), 1))[0] ?? null;
     return { meeting: m, candidates: m ? [m] : [], guessed: false };
   }
   if (u.time.relative === 'next' && !(u.time.filter && !u.time.filter.soft)) {

@@ -59,6 +59,12 @@ describe('time words against the clock', () => {
     expect(t.filter?.soft).toBe(false);
   });
 
+  it('reads "the meeting before" a date as the last meeting before it, and "last week\'s meeting" as that week', () => {
+    expect(time('hvilken dato var das mødet før maj 2020')).toMatchObject({ relative: 'last', filter: { from: '2020-05-01' } });
+    expect(time('what was the date of the SDF meeting before August 2016')).toMatchObject({ relative: 'last', filter: { from: '2016-08-01' } });
+    expect(time('hvad skete der i maj 2020 før mødet').relative).toBeNull();
+  });
+
   it('"i mandags" on a Monday is the Monday before', () => {
     expect(time('i mandags', '2023-10-09T12:00:00+02:00').filter?.from).toBe('2023-10-02');
   });
