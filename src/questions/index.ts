@@ -252,7 +252,8 @@ async function targetMeeting(ctx: Ctx, useTopic: boolean): Promise<{ meeting: Me
   }
   if (yearAsTopic) return { meeting: null, candidates: [], guessed: false };
   // "is there parking at the Fredericia meeting venue": the words name no meeting of ours; the latest is not a guess to make
-  if (useTopic && u.topic.some((t) => !isWeak(t) && !/^\d/.test(t))) return { meeting: null, candidates: cands, guessed: false };
+  // (where or when only: who came "fra Aalborg" is answered from the latest meeting's list)
+  if (useTopic && u.facets.every((f) => f === 'place' || f === 'time') && u.topic.some((t) => !isWeak(t) && !/^\d/.test(t) && !PLACE_TOKENS.has(t))) return { meeting: null, candidates: cands, guessed: false };
   // several: the latest one held by now
   const past = cands.filter((m) => (m.meeting_date ?? '') <= ctx.today);
   return { meeting: (past.length ? past[past.length - 1] : cands[0]) ?? null, candidates: cands, guessed: true };
@@ -448,6 +449,8 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
 /** Refusals of the top item's sentences, not of the question: a close second item may state what was asked. */
 const RETRY_WHEN = /^(?:not what was asked|name not in the sentences|no \w+ stated|no sentence states it)$/;
 const itemKey = (i: ItemRow) => `${i.meeting_id}:${i.position}`;
+/** How close the second item's score must come to the top one's to be tried. */
+const RETRY_RATIO = 0.95;
 
 /**
  * The items' answer; when the top item is refused because its sentences do not state what was asked and the second
@@ -455,6 +458,7 @@ const itemKey = (i: ItemRow) => `${i.meeting_id}:${i.position}`;
  * item on the rate rise matches as well as the one naming the two towns).
  */
 async function answerFromItems(ctx: Ctx): Promise<Answer> {
+  ctx.refusal = undefined;
   const first = await answerFromItemsOnce(ctx);
   const r = ctx.refusal;
   // (one word to go by, "formand", tells no item from another)
@@ -464,7 +468,6 @@ async function answerFromItems(ctx: Ctx): Promise<Answer> {
   const again = await answerFromItemsOnce({ ...ctx, skip: new Set([itemKey(top.item)]), refusal: undefined });
   return again.answered ? again : first;
 }
-const RETRY_RATIO = 0.95;
 
 async function answerFromItemsOnce(ctx: Ctx): Promise<Answer> {
   const { db, u, lang } = ctx;
@@ -580,7 +583,7 @@ async function answerFromItemsOnce(ctx: Ctx): Promise<Answer> {
   } else {
     // "hvornår er det kommende møde i Dialogforum": a date after the meeting, not the one before it
     // ("hvornår skal det evalueres igen": a later date too)
-    const upcoming = u.answerType === 'date' && /\b(?:naste|kommende|next|upcoming|forthcoming|igen|again)\b/.test(u.folded);
+    const upcoming = u.answerType === 'date' && (/\b(?:naste|kommende|next|upcoming|forthcoming)\b/.test(u.folded) || (!u.past && /\b(?:igen|again)\b/.test(u.folded)));
     // "hvem var formand for arbejdsgruppen": the sentence that names the role
     const role = u.answerType === 'person' ? groups.find((g) => ROLE_WORDS.has(g.token)) : undefined;
     // "hvem var medlem før Jørgen Rasmussen": a sentence naming someone else
@@ -673,7 +676,7 @@ function bodyStated(ctx: Ctx, item: ItemRow): boolean {
 }
 
 /** "hvad besluttede Hjørring Byråd", "what did KKR decide": the body asked about as the one deciding. */
-const DECIDER_ASKED = /\b(?:hvad (?:har |havde )?((?:\S+ ){1,3}?)(?:besluttet|vedtaget)|hvad (?:besluttede|vedtog|sagde) ((?:\S+ ){1,3}?)(?:om|til|da|i|pa|efter|angaende|vedr\w*)\b|what did ((?:\S+ ){1,3}?)(?:decide|agree|say|resolve))/;
+const DECIDER_ASKED = /\b(?:hvad (?:har |havde )?((?:\S+ ){1,3}?)(?:besluttet|vedtaget)|hvad (?:besluttede|vedtog|sagde) ((?:\S+ ){1,3}?)(?:om|til|da|i|pa|efter|angaende|vedr\w*|$)\b|what did ((?:\S+ ){1,3}?)(?:decide|agree|say|resolve))/;
 const DECIDED = /\b(?:besluttede|besluttet|vedtog|vedtaget|godkendte|godkendt|tiltrådte|tiltrådt|bevilgede|bevilget|afviste|afvist|decided|approved|adopted|rejected)\b/i;
 
 /**
@@ -689,7 +692,7 @@ function deciderStated(ctx: Ctx, item: ItemRow): boolean {
   if (!body) return true;
   const own = tokenize(`${item.forum} ${item.meeting_title ?? ''}`).map(skel);
   if (ctx.u.forums.length || own.some((w) => w === body || (w.length >= 5 && (w.startsWith(body) || body.startsWith(w.slice(0, -2)))))) return true;
-  const named = (x: string) => tokenize(x).map(skel).some((w) => w === body || w.startsWith(body.slice(0, Math.max(3, body.length - 2))));
+  const named = (x: string) => tokenize(x).map(skel).some((w) => w === body || w.startsWith(body.slice(0, Math.max(4, body.length - 1))));
   // the body and a decision verb in one clause of the decision or the case text
   return `${item.decision ?? ''}\n${itemText(item)}`.split(/(?<=[.;:!?])\s+|\n+/).some((clause) => named(clause) && DECIDED.test(clause) && !/\b(?:forelægges|forelagt|sendes|oversendes|skal behandle|til behandling|til godkendelse|will be presented|goes to)\b/i.test(clause));
 }
@@ -755,7 +758,7 @@ const STATED_WHEN_ASKED: Array<[RegExp, RegExp]> = [
   // "hvad er sekretariatets telefonnummer": a phone number or an e-mail address, not a sentence about the secretariat
   [/\b(?:tlf\w*|telefon\w*|phone\w*|mobil\w*|mobile|e-?mail\w*|mail(?:adresse\w*)?|kontaktoplysning\w*|contact details)\b/, /\d{2}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}(?!\d)|[\w.-]+@[\w-]+\.\w+/],
   // "hvad er adressen på krisecentret": a street and number or a postal code, not "i Aalborg"
-  [/^(?!.*\b(?:hvilken|hvilke|which|what) (?:kommune|by|town|city|municipality)).*\b(?:adresse|adressen|adresser|address|addresses)\b/, /\p{L}(?:vej|gade|allé|alle|plads|torv|vænge|vænget|stræde|boulevard|park)\s+\d+|\b\d{4}\s+\p{Lu}|[\w.-]+@[\w-]+\.\w+/u],
+  [/^(?!.*\b(?:hvilken|hvilke|which|what) (?:kommune|by|town|city|municipality)).*\b(?:adresse|adressen|adresser|address|addresses)\b/, /\p{L}(?:vej|gade|allé|torv|vænge|vænget|stræde|boulevard)\s+\d+|,\s*(?!19\d\d|20\d\d)\d{4}\s+\p{Lu}\p{Ll}+|[\w.-]+@[\w-]+\.\w+/u],
   // "hvad blev den endelige overskrift", "did they eventually get funding": an outcome stated as settled
   [/\b(?:endelig\w*|efterfolgende|til sidst|i sidste ende|eventually|finally|final|later|yet|in the end|ultimately)\b/, /(?<!\p{L})(?:endelig\p{L}*|godkendt\p{L}*|vedtag\p{L}*|besluttede|blev besluttet|approved|adopted|decided)(?!\p{L})/iu],
   // "hvornår lukker Stjernen helt": the whole of it, not one of four departments
@@ -785,20 +788,20 @@ const ASKS_RATE = /\b(?:det at (?:vare|deltage|bo|have|bruge|benytte|ga)|\w*taks
 /** What follows an amount that makes it a rate: "50 kr. pr. døgn", "25.000 kr. per medarbejder", "1 mio. kr. om året". */
 const RATE_AFTER = /^\s*(?:\S+\s+){0,3}?(?:pr\.?|per|om året|årligt|i døgnet|\/\s*døgn)(?!\p{L})(?!\s*\d)/iu;
 /** A rise asked about: "hvor meget steg taksten", "how much will the rate go up". */
-const RISE_ASKED = /\b(?:steg|stiger|stige|stigning\w*|forhoj\w*|haev\w*|increase\w*|raise\w*|rise|rose|go(?:es)? up|went up)\b/;
+const RISE_ASKED = /\b(?:steg|stiger|stige|\w*stigning\w*|\w*forhoj\w*|increase\w*|raise\w*|rise|rose|go(?:es)? up|went up)\b/;
 /** ("hæve" folds to "have": read in the question as typed) */
 const riseAsked = (u: Understood) => RISE_ASKED.test(u.folded) || /(?<!\p{L})hæv\p{L}*/iu.test(u.question);
 /** The size of a rise: "en takststigning på 206 kr.", "hæves med 50 kr.", "an increase of DKK 206". */
 const RISE_BY = /(?:stigning|forhøjelse|hævning)\p{L}* (?:på|med) (?:ca\.? |cirka )?\d|(?:hæve|hæves|hæver|hævet|forhøje|forhøjes|forhøjet|stige|stiger|steg|øges|øget) (?:\S+ ){0,3}?med (?:ca\.? |cirka )?\d|(?:increase|rise) (?:of|by) (?:dkk )?\d/iu;
-const RISE_STATED = /\b(?:steg|stiger|stige\w*|\w*stigning\w*|hæv\w*|\w*forhøj\w*|øge\w*|øget|merudgift\w*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/i;
+/** A rise stated: "steg", "takststigning", "forhøjes", "fra 1.933 til 2.139", "1.933 (2.139)". */
+const RISE_STATED = /(?<!\p{L})(?:steg|stiger|stige\p{L}*|\p{L}*stigning\p{L}*|hæv\p{L}*|\p{L}*forhøj\p{L}*|øge\p{L}*|øget|merudgift\p{L}*|fra [\d.,]+ (?:kr\.? )?til)|[\d.,]+\s*\([\d.,]+\)/iu;
 
-/** Whether the question gives a person's name (two capitalised words: "før Jørgen Rasmussen"). */
 /**
  * A rise stated for the place asked: the nearest place named before the rise is that place ("Hobro Krisecenter 4
  * 1.943 Aalborg Krisecenter 7 1.933 (2.139)" states a rise for Aalborg, not for Hobro).
  */
 function riseOf(text: string, places: TermGroup[]): boolean {
-  const re = new RegExp(RISE_STATED.source, 'gi');
+  const re = new RegExp(RISE_STATED.source, 'giu');
   return [...text.matchAll(re)].some((m) => {
     const before = tokenize(text.slice(0, m.index)).filter((w) => PLACE_TOKENS.has(skel(w)));
     const last = before[before.length - 1];
@@ -806,6 +809,7 @@ function riseOf(text: string, places: TermGroup[]): boolean {
   });
 }
 
+/** Whether the question gives a person's name (two capitalised words: "før Jørgen Rasmussen"). */
 function askedPerson(u: Understood): boolean {
   return personNames(u.question).length > 0;
 }
@@ -913,7 +917,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
   if (u.answerType === 'amount' && ASKS_LEVEL.test(u.folded)) {
     // "hvad er døgntaksten efter stigningen": the rate itself, not only how much it rises ("hævet med 50 kr.")
     const amounts = [...text.matchAll(/\d[\d.,]*\s*(?:kr\.?|kroner|mio\.?)|\d{1,3}(?:\.\d{3})+/gi)];
-    const delta = (m: RegExpMatchArray) => /(?:\bhæv\w*|\bstige\w*|stigning\w*|forhøj\w*|\bøge\w*|\breducer\w*|\bsænk\w*|\bnedsæt\w*)\s+(?:\S+\s+){0,2}(?:med|på)\s*$/i.test(text.slice(Math.max(0, (m.index ?? 0) - 50), m.index));
+    const delta = (m: RegExpMatchArray) => /(?:(?<!\p{L})(?:hæv|stige|øge|reducer|sænk|nedsæt)\p{L}*|stigning\p{L}*|forhøj\p{L}*)\s+(?:\S+\s+){0,2}(?:med|på)\s*$/iu.test(text.slice(Math.max(0, (m.index ?? 0) - 50), m.index));
     if (amounts.length && amounts.every(delta)) return false;
   }
   if (u.answerType === 'amount' && !rise && !ASKS_RATE.test(u.folded)) {

@@ -217,7 +217,6 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   // "hvor mange deltager …", "how many participants …": what is counted is a topic word, whatever it is
   const counted = /\b(?:hvor mange|how many|antal(?:let)?(?: af)?|number of)\s+(\S+)/.exec(folded)?.[1];
   const factTopic = restTokens.filter((t, i) => !fw.has(t) && (isTopicWord(t) || numbered(t, i) || MEETING_VERBS.has(t) || (t === counted && !STOPWORDS.has(t)) || (MEETING_NOUNS.has(t) && /\b(?:hvor mange|how many|antal)\b/.test(folded))));
-  // "hvor mange gange om året skal DAS mødes": how often a body meets is said in meetings ("4 årlige møder")
   // English words with no Danish gloss that are plain function words are dropped too
   // a year that was read as a (soft) time filter stays a topic word only when there are other topic words
   const softYear = time.filter?.soft ? time.filter.text : null;
@@ -266,7 +265,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
     (MEETING_VERBS.has(t) || (answerType === 'place' && PLACE_KINDS.has(t))) && (answerType === 'date' || answerType === 'place') && factTopic.some((x) => !MEETING_VERBS.has(x) && !MEETING_NOUNS.has(x) && !PLACE_KINDS.has(x));
   if (intent === 'fact' || intent === 'decision') topic = factTopic.filter((t) => !(softYear && topic.length === 0 && t === softYear) && !holding(t));
   // "hvor mange gange om året skal DAS mødes": how often a body meets is said in meetings ("4 årlige møder")
-  if (/\b(?:hvor mange gange|hvor ofte|how often|how many times)\b/.test(folded) && /\b(?:modes|motes|moedes|modtes|samles|meet|meets|meeting)\b/.test(folded)) {
+  if (/\b(?:hvor mange gange|hvor ofte|how often|how many times)\b/.test(folded) && /\b(?:modes|motes|modtes|samles|meet|meets)\b/.test(folded)) {
     topic = topic.map((t) => (t === 'gange' || t === 'times' ? 'moder' : t));
   }
   // "hvor mange penge", "how much money": the kind of answer, not a topic word
