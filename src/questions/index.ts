@@ -572,10 +572,8 @@ async function answerFromItemsOnce(ctx: Ctx): Promise<Answer> {
       lang === 'da'
         ? `Ifølge referatet: «${clip(factFirst.text, 600)}»\nBeslutning: «${quote}»\n— ${where}`
         : `According to the minutes: "${clip(factFirst.text, 600)}"\nDecision: "${quote}"\n— ${where}`;
-  } else if (decisionQuoted && askedNotStated(u, decisionQuoted)) {
-    // ("did SDF later approve …": a decision that only takes note says nothing of a later approval)
-    return dontKnow(ctx, intent, 'not what was asked', scored);
-  } else if (decisionQuoted && (u.answerType !== 'reason' || statesAnswerType('reason', decisionQuoted))) {
+  } else if (decisionQuoted && !askedNotStated(u, decisionQuoted) && (u.answerType !== 'reason' || statesAnswerType('reason', decisionQuoted))) {
+    // ("did SDF later approve …": a decision that only takes note says nothing of a later approval; the case text may)
     // ("hvorfor blev forslaget afvist": a decision that gives no reason is not the answer; the case text may give it)
     const quote = decisionQuoted;
     excerpt = quote;
