@@ -460,7 +460,8 @@ const RETRY_RATIO = 0.95;
 async function answerFromItems(ctx: Ctx): Promise<Answer> {
   ctx.refusal = undefined;
   const first = await answerFromItemsOnce(ctx);
-  const r = ctx.refusal;
+  // (set by dontKnow during the call above)
+  const r = ctx.refusal as Ctx['refusal'];
   // (one word to go by, "formand", tells no item from another)
   if (first.answered || ctx.skip || !r || !RETRY_WHEN.test(r.why) || ctx.u.topic.filter((t) => !isWeak(t)).length < 2) return first;
   const [top, second] = r.scored;
