@@ -761,7 +761,7 @@ const STATED_WHEN_ASKED: Array<[RegExp, RegExp]> = [
   // "hvad blev den endelige overskrift", "did they eventually get funding": an outcome stated as settled
   [/\b(?:endelig\w*|efterfolgende|til sidst|i sidste ende|eventually|finally|final|later|yet|in the end|ultimately)\b/, /(?<!\p{L})(?:endelig\p{L}*|godkendt\p{L}*|vedtag\p{L}*|besluttede|blev besluttet|approved|adopted|decided)(?!\p{L})/iu],
   // "hvornår lukker Stjernen helt": the whole of it, not one of four departments
-  [/\b(?:(?:lukke[rst]?|lukket|lukkede|nedlagge[rs]?|nedlagt|close[sd]?|shut) (?:\S+ )?(?:helt|fuldstandig\w*|completely|entirely|for good|permanently)|(?:helt|completely|entirely|permanently) (?:lukke\w*|nedlag\w*|close\w*|shut\w*))\b/, /(?<!\p{L})(?:helt|hele|alle|samtlige|fuldt|fuldstændig\p{L}*|permanent\p{L}*|completely|entirely|whole|all)(?!\p{L})/iu],
+  [/\b(?:(?:lukke[rst]?|lukket|lukkede|nedlagge[rs]?|nedlagt|close[sd]?|shut) (?:\S+ ){0,3}?(?:helt|fuldstandig\w*|completely|entirely|for good|permanently)|(?:helt|completely|entirely|permanently) (?:lukke\w*|nedlag\w*|close\w*|shut\w*))\b/, /(?<!\p{L})(?:helt|hele|alle|samtlige|fuldt|fuldstændig\p{L}*|permanent\p{L}*|completely|entirely|whole|all)(?!\p{L})/iu],
   // "hvad står der i notatet", "what did the evaluation show": its content reported, not that it is to be written
   [/\b(?:hvad (?:star|stod|stander) der i|hvad (?:siger|sagde|viser|viste|konkluderer|konkluderede) (?:\S+ )?(?:notat\w*|rapport\w*|evaluering\w*|analyse\w*|undersogelse\w*|opgorelse\w*|kortlagning\w*|redegorelse\w*)|what (?:does|did) (?:the )?(?:\S+ )?(?:memo|note|report|evaluation|analysis|survey|review|mapping) (?:say|show|conclude|find)|what (?:is|was) in the (?:\S+ )?(?:memo|note|report))\b/, /(?<!\p{L})(?:viser|viste|fremgår|fremgik|konklu\p{L}*|peger|anbefal\p{L}*|vurder\p{L}*|påvis\p{L}*|dokumenter\p{L}*|beskriver|indeholder|shows?|showed|concludes?|concluded|finds|found|recommends?|recommended)(?!\p{L})/iu],
   // "hvad svarede Socialstyrelsen på brevet": a reply recorded, not the letter
@@ -1054,9 +1054,11 @@ function mentionedBeyondPassing(groups: TermGroup[], item: ItemRow): boolean {
 function softMatch(ctx: Ctx, intent: AnswerIntent, scored: Scored[]): boolean {
   const { u } = ctx;
   const [top, second] = scored;
-  // (only names and dates: an item's sentences hold many numbers and places, and one of them is easily the wrong one)
-  if (!top || intent !== 'fact' || !['person', 'date'].includes(u.answerType)) return false;
-  if (top.coverage < 0.55 || top.passageCoverage < 0.4 || (second && second.score > 0.85 * top.score)) return false;
+  // (names and dates; amounts only when nearly every word is found: an item's sentences hold many numbers,
+  // and one of them is easily the wrong one)
+  if (!top || intent !== 'fact' || !['person', 'date', 'amount'].includes(u.answerType)) return false;
+  const floor = u.answerType === 'person' || u.answerType === 'date' ? 0.55 : 0.85;
+  if (top.coverage < floor || top.passageCoverage < 0.4 || (second && second.score > 0.85 * top.score)) return false;
   // a missing name, place or number is the thing the minutes lack, not a paraphrase
   const caps = new Set([...u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
   return top.missing.every((w) => !caps.has(w) && !PLACE_TOKENS.has(w) && !/\d/.test(w));
