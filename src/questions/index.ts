@@ -244,6 +244,10 @@ async function targetMeeting(ctx: Ctx, useTopic: boolean): Promise<{ meeting: Me
   const written = u.written ? cands.filter((m) => m.kind === 'written_procedure') : [];
   if (written.length) cands = written;
   if (cands.length <= 1) return { meeting: cands[0] ?? null, candidates: cands, guessed: false };
+  // "hvem havde afbud til mødet i Støvring": the meeting held in the town named
+  const towns = u.topic.filter((t) => PLACE_TOKENS.has(t));
+  const heldThere = towns.length && u.topic.every((t) => towns.includes(t) || isWeak(t)) ? cands.filter((m) => m.location && tokenize(m.location).map(skel).some((w) => towns.includes(w))) : [];
+  if (heldThere.length === 1) return { meeting: heldThere[0], candidates: cands, guessed: false };
   if (useTopic && u.topic.length) {
     const ids = new Set(cands.map((c) => c.id));
     const { groups } = await resolveTerms(db, u.topic, ctx.lang, u.strict);
@@ -309,7 +313,9 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
     return hit.length ? { list: hit, narrowed: true } : { list, narrowed: false };
   };
   // "hvem deltog fra Ringkøbing-Skjern": a place or name that is neither among those present nor those absent
-  const named = narrowWords.filter((w) => PLACE_TOKENS.has(w) || caps.has(w));
+  // (not the town the meeting was held in: "mødet i Støvring")
+  const venue = new Set(tokenize(m.location ?? '').map(skel));
+  const named = narrowWords.filter((w) => (PLACE_TOKENS.has(w) || caps.has(w)) && !venue.has(w));
   if ((facets.includes('participants') || facets.includes('absent')) && named.length && people.length && !narrow(people).narrowed) {
     const list = named.map((w) => tokenize(u.question).find((t) => skel(t) === w) ?? w).join(', ');
     const text =
