@@ -342,6 +342,8 @@ async function answerMeetingFacets(ctx: Ctx): Promise<Answer> {
         const l = lang === 'da' ? `Tid: ${fmtDate(m.meeting_date, lang, true)}${range ? ` ${range}` : ''}` : `Time: ${fmtDate(m.meeting_date, lang, true)}${range ? ` ${range}` : ''}`;
         lines.push(l);
         excerpts.push(l);
+        // a written procedure's title says until when it runs ("… afklares per mail efter den 29. september 2023")
+        if (m.kind === 'written_procedure' && m.title && statesAnswerType('date', m.title)) lines.push(lang === 'da' ? `Mødet: «${m.title}»` : `The meeting: "${m.title}"`);
       }
     } else if (f === 'place') {
       if (m.location) {
