@@ -436,6 +436,9 @@ function isConfident(top: Scored | undefined, intent: AnswerIntent): top is Scor
 }
 
 /** Resolves the topic words, searches with the forum and date filters and re-ranks; a bare year counts as met by the meeting's date. */
+/** How Danish names of institutions and places end (folded): "Svenstrupgård", "Pomonahuset", "Vænget", "Kingstrup". */
+const INSTITUTION_NAME = /^\w{3,}(?:gard|garden|huset|hjemmet|centret|borg|lund|holm|vanget|hoj|hojen|strup|rup)$/;
+
 async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, intent: AnswerIntent, forumIds: string[] | null = ctx.forumIds, opts: { weakPeople?: boolean } = {}): Promise<{ groups: TermGroup[]; scored: Scored[] }> {
   const { db, lang } = ctx;
   const { groups, total } = await resolveTerms(db, topic, lang, ctx.u.strict);
@@ -445,7 +448,9 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
   const names = new Set([...ctx.u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
   // (and so does a long word in a decision or yes/no question: "hvad blev besluttet om madservice" asks about the very
   // thing the minutes lack)
-  const topicLike = (t: string) => (intent === 'decision' || ctx.u.answerType === 'yesno') && t.length >= (lang === 'da' ? 8 : 12);
+  // (in any question: a long Danish word, "selvskadende", or a name of a place or institution typed in lower case,
+  // "svenstrupgaard", "pomonahuset")
+  const topicLike = (t: string) => ((intent === 'decision' || ctx.u.answerType === 'yesno') && t.length >= (lang === 'da' ? 8 : 12)) || (lang === 'da' && INSTITUTION_NAME.test(t));
   for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token) && !topicLike(g.token)) g.idf *= 0.2;
   if (opts.weakPeople) for (const g of groups) if (PEOPLE_WORDS.test(g.token)) g.idf *= 0.3;
   const softYear = date?.soft ? date.text : null;
@@ -538,6 +543,8 @@ async function answerFromItemsOnce(ctx: Ctx): Promise<Answer> {
   const year = u.time.filter?.soft ? u.time.filter.text : null;
   if (year && !top.item.meeting_date?.startsWith(year) && top.missing.includes(year)) return dontKnow(ctx, intent, 'year not stated', scored);
   if (!placesStated(ctx, top.item)) return dontKnow(ctx, intent, 'place not named', scored);
+  // "den samlede døgntakst på svenstrupgaard": an institution named in lower case that the item does not name
+  if (top.missing.some((w) => INSTITUTION_NAME.test(w))) return dontKnow(ctx, intent, 'institution not named', scored);
   // "hvad blev besluttet … i 2013" answered by 2011 minutes that plan for 2013: they cannot know what happened
   // (unless the item states the date as that of the amount or date asked: "stigningen fra september 2016" says when a
   // rise takes effect; "hvad besluttede DAS den 17. august 2020" still asks about a meeting the minutes only plan)
