@@ -832,6 +832,11 @@ function askedPerson(u: Understood): boolean {
  * "hvem sad i samrådet før Jørgen Rasmussen": the answer (the sentences and the decision) must name someone besides the
  * person the question names (unless the name is all that is asked: "hvem er Bodil Nissen").
  */
+/** Whether the question asks who came before a person it names, as the text spells the name ("før jørgen rasmussen"). */
+function predecessorAsked(u: Understood, text: string): boolean {
+  return personNames(text).some((n) => new RegExp(`\\b(?:for|inden|before|prior to) ${tokenize(n).map(skel).join(' ')}\\b`).test(u.folded));
+}
+
 function namesSomeoneElse(u: Understood, text: string): boolean {
   const names = personNames(text);
   // (a name typed in lower case is found by the minutes' spelling of it: "hvem afløser peter møller rasmussen")
@@ -1032,7 +1037,8 @@ function factRefusal(ctx: Ctx, groups: TermGroup[], it: ItemRow, fact: { text: s
   const { u } = ctx;
   // the sentences do not name what the question names ("Esbjerg Krisecenter" when the table lists others)
   if (!entitiesStated(u, groups, `${it.title}\n${fact.context}`) || !specificStated(u, groups, it, fact.context)) return 'name not in the sentences';
-  if (!namesSomeoneElse(u, `${fact.text}\n${it.decision ?? ''}`)) return 'names only the person asked about';
+  // ("hvem sad i samrådet før jørgen rasmussen": the one appointed after him, in the decision, is not the answer)
+  if (!namesSomeoneElse(u, predecessorAsked(u, fact.text) ? fact.text : `${fact.text}\n${it.decision ?? ''}`)) return 'names only the person asked about';
   if (!appointmentNamed(u, it)) return 'the decision names no one';
   if (!statesAnswerType(u.answerType, fact.text)) return `no ${u.answerType} stated`;
   if (!statesWhatWasAsked(ctx, groups, it.title, fact.text, fact.context, it.decision ?? '')) return 'not what was asked';
