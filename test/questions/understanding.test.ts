@@ -228,6 +228,17 @@ describe('intent', () => {
     expect(u('hvad var den faktiske belægning på hobro krisecenter').answerType).toBe('amount');
   });
 
+  it('reads "næste gang", when a meeting starts and ends, how often a body meets, a time window and "kredsen"', () => {
+    expect(u('hvornår er das næste gang')).toMatchObject({ intent: 'next_meeting', time: { relative: 'next' } });
+    expect(u('hvornår starter og slutter næste møde').intent).toBe('next_meeting');
+    expect(u('hvor mange gange om året skal DAS mødes fremover').topic).toContain('moder');
+    expect(u('hvor mange gange om året kan taksterne revideres').topic).toContain('gange');
+    expect(u('what was the time window for the SDF meeting in October 2023').facets).toContain('time');
+    expect(u('hvornår er næste møde i kredsen').forums.map((f) => f.id)).toEqual(['socialdirektoerkredsen']);
+    expect(u('hvad bliver døgnprisen på aalborg krisecenter').topic).toContain('dognprisen');
+    expect(synonymsOf('dognprisen')).toContain('dogntakst');
+  });
+
   it('reads an address as the meeting place, a place in the genitive as the place, and a meeting between bodies as a thing', () => {
     expect(u('hvad er adressen til SDF d. 3/10-2014?')).toMatchObject({ intent: 'meeting', facets: ['place'] });
     expect(u('what was the address of the DAS meeting in May 2020').facets).toContain('place');
