@@ -235,7 +235,7 @@ export function understand(question: string, opts: { now?: Date | string; lang?:
   let intent: Intent;
   if (HELP.test(folded) || HELP.test(norm.replace(/[!?.]+$/, '').trim()) || (!topic.length && /^(?:hjalp|help|hjelp)\b/.test(folded))) intent = 'help';
   // ("hvornår starter og slutter næste møde": when it begins and ends is when it is)
-  else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.filter((t) => !START_END.has(t)).length <= 1 && !topic.some(isBodyName)) intent = 'next_meeting';
+  else if (time.relative === 'next' && (NEXT_ASK.test(folded) || !topic.length) && !hasDecision && !facets.includes('participants') && !facets.includes('absent') && topic.filter((t) => !START_END.has(t) && t !== 'skriftligprocedure').length <= 1 && !topic.some(isBodyName)) intent = 'next_meeting';
   // where or when *a thing* is ("hvor afholdes døgnseminaret", "from which date does the rate increase apply"), or how many
   // took part in it, is stated in the items; of a meeting, in its header
   // ("hvornår er det kommende møde i dialogforum": the meeting of another body is a thing too)
