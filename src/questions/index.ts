@@ -435,10 +435,10 @@ function isConfident(top: Scored | undefined, intent: AnswerIntent): top is Scor
   return !!top && top.coverage >= (intent === 'decision' ? THRESHOLDS.decisionCoverage : THRESHOLDS.coverage) && top.passageCoverage >= THRESHOLDS.passage;
 }
 
-/** Resolves the topic words, searches with the forum and date filters and re-ranks; a bare year counts as met by the meeting's date. */
 /** How Danish names of institutions and places end (folded): "Svenstrupgård", "Pomonahuset", "Vænget", "Kingstrup". */
 const INSTITUTION_NAME = /^\w{3,}(?:gard|garden|huset|hjemmet|centret|borg|lund|holm|vanget|hoj|hojen|strup|rup)$/;
 
+/** Resolves the topic words, searches with the forum and date filters and re-ranks; a bare year counts as met by the meeting's date. */
 async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, intent: AnswerIntent, forumIds: string[] | null = ctx.forumIds, opts: { weakPeople?: boolean } = {}): Promise<{ groups: TermGroup[]; scored: Scored[] }> {
   const { db, lang } = ctx;
   const { groups, total } = await resolveTerms(db, topic, lang, ctx.u.strict);
@@ -448,8 +448,7 @@ async function rankItems(ctx: Ctx, topic: string[], date: DateFilter | null, int
   const names = new Set([...ctx.u.question.matchAll(/(?<=\s)\p{Lu}[\p{L}]+/gu)].map((m) => skel(m[0].toLowerCase())));
   // (and so does a long word in a decision or yes/no question: "hvad blev besluttet om madservice" asks about the very
   // thing the minutes lack)
-  // (in any question: a long Danish word, "selvskadende", or a name of a place or institution typed in lower case,
-  // "svenstrupgaard", "pomonahuset")
+  // (in any Danish question: a name of a place or institution typed in lower case, "svenstrupgaard", "pomonahuset")
   const topicLike = (t: string) => ((intent === 'decision' || ctx.u.answerType === 'yesno') && t.length >= (lang === 'da' ? 8 : 12)) || (lang === 'da' && INSTITUTION_NAME.test(t));
   for (const g of groups) if (!g.numeric && !g.alts.length && !names.has(g.token) && !PLACE_TOKENS.has(g.token) && !topicLike(g.token)) g.idf *= 0.2;
   if (opts.weakPeople) for (const g of groups) if (PEOPLE_WORDS.test(g.token)) g.idf *= 0.3;
@@ -828,15 +827,15 @@ function askedPerson(u: Understood): boolean {
   return personNames(u.question).length > 0;
 }
 
-/**
- * "hvem sad i samrådet før Jørgen Rasmussen": the answer (the sentences and the decision) must name someone besides the
- * person the question names (unless the name is all that is asked: "hvem er Bodil Nissen").
- */
 /** Whether the question asks who came before a person it names, as the text spells the name ("før jørgen rasmussen"). */
 function predecessorAsked(u: Understood, text: string): boolean {
   return personNames(text).some((n) => new RegExp(`\\b(?:for|inden|before|prior to) ${tokenize(n).map(skel).join(' ')}\\b`).test(u.folded));
 }
 
+/**
+ * "hvem sad i samrådet før Jørgen Rasmussen": the answer (the sentences and the decision) must name someone besides the
+ * person the question names (unless the name is all that is asked: "hvem er Bodil Nissen").
+ */
 function namesSomeoneElse(u: Understood, text: string): boolean {
   const names = personNames(text);
   // (a name typed in lower case is found by the minutes' spelling of it: "hvem afløser peter møller rasmussen")
