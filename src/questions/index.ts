@@ -920,7 +920,7 @@ function statesWhatWasAsked(ctx: Ctx, groups: TermGroup[], title: string, text: 
     if (NEW_DATE_ASKED.test(u.folded) && f?.from && f.precision === 'month' && !stated.some((d) => Number(d.split(' ')[1]) !== Number(f.from!.slice(5, 7)))) return false;
     // "hvilken dato er studieturen i 2018 fastsat til": a date beyond the year the question gives ("en mulig studietur i
     // 2018" dates nothing); "hvilken dato" asks a day or a month
-    const beyond = text.replace(/(?<!\d)(?:19|20)\d\d(?!\d)/g, (y) => (questionWords(u).has(y) ? ' ' : y));
+    const beyond = text.replace(/(?<!\d)(?:19|20)\d\d(?!\d)/g, (y) => (asked.has(y) ? ' ' : y));
     if (!statesAnswerType('date', beyond)) return false;
     if (/\b(?:hvilken dato|hvilke datoer|what date|which date|which day|hvilken dag)\b/.test(u.folded) && !stated.length && !/\d{1,2}[./]\d{1,2}|(?<!\p{L})(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december|january|february|march|may|june|july|october)(?!\p{L})/iu.test(beyond)) return false;
     // "hvornår åbner det nye tilbud": a date of the opening (or closing), not another date of the item
